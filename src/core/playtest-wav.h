@@ -26,18 +26,20 @@ typedef enum
  * @bits_per_sample: sample depth in bits
  * @format_tag: 1 for integer PCM, 3 for IEEE float
  * @data_offset: byte offset of the first sample in the file
- * @data_size: bytes of sample data actually present
+ * @data_size: bytes of sample data actually present, whole frames only
+ * @truncated: whether the file ends before the size its `data` chunk declares
  *
  * What the RIFF header of a WAV file says, checked against the bytes that follow it.
  */
 typedef struct
 {
-  guint   sample_rate;
-  guint   channels;
-  guint   bits_per_sample;
-  guint   format_tag;
-  gsize   data_offset;
-  gsize   data_size;
+  guint    sample_rate;
+  guint    channels;
+  guint    bits_per_sample;
+  guint    format_tag;
+  gsize    data_offset;
+  gsize    data_size;
+  gboolean truncated;
 } PlaytestWavInfo;
 
 GQuark    playtest_wav_error_quark          (void);
@@ -57,5 +59,7 @@ GBytes   *playtest_wav_new_pcm16            (const gint16     *samples,
                                              gsize             n_frames,
                                              guint             sample_rate,
                                              guint             channels);
+GBytes   *playtest_wav_join                 (GPtrArray        *chunks,
+                                             guint            *n_skipped);
 
 G_END_DECLS
