@@ -24,18 +24,6 @@ characters_options_clear (CharactersOptions *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CharactersOptions, characters_options_clear)
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static JsonNode *
 characters_to_json (GPtrArray *characters)
 {
@@ -47,10 +35,11 @@ characters_to_json (GPtrArray *characters)
       PlaytestCharacterInfo *info = g_ptr_array_index (characters, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "character_id", info->character_id);
-      add_string_member (builder, "character_name", info->character_name);
-      add_string_member (builder, "voice_type", info->voice_type);
-      add_string_member (builder, "start_narrative_section_id", info->start_narrative_section_id);
+      playtest_cli_json_add_string (builder, "character_id", info->character_id);
+      playtest_cli_json_add_string (builder, "character_name", info->character_name);
+      playtest_cli_json_add_string (builder, "voice_type", info->voice_type);
+      playtest_cli_json_add_string (builder, "start_narrative_section_id",
+                                    info->start_narrative_section_id);
       json_builder_set_member_name (builder, "is_narrative_driven");
       json_builder_add_boolean_value (builder, info->is_narrative_driven);
       json_builder_end_object (builder);

@@ -643,6 +643,26 @@ playtest_cli_finish_list (PlaytestCliWait       *wait,
 }
 
 /**
+ * playtest_cli_json_add_string:
+ * @builder: a builder inside an object
+ * @name: the member name
+ * @value: (nullable): the string, or %NULL for a JSON null
+ *
+ * Adds a string member that is `null` when absent, as the `--json` outputs promise.
+ */
+void
+playtest_cli_json_add_string (JsonBuilder *builder,
+                              const char  *name,
+                              const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
  * playtest_cli_print_json:
  * @node: the JSON to print
  *

@@ -88,6 +88,9 @@ int             playtest_cli_finish_list           (PlaytestCliWait    *wait,
                                                     gboolean            json,
                                                     PlaytestCliListToJson to_json,
                                                     PlaytestCliListPrint  print_plain);
+void            playtest_cli_json_add_string       (JsonBuilder        *builder,
+                                                    const char         *name,
+                                                    const char         *value);
 void            playtest_cli_print_json            (JsonNode           *node);
 void            playtest_cli_print_table           (GPtrArray          *ids,
                                                     GPtrArray          *names);

@@ -281,6 +281,43 @@ reply_dup_audio (PlaytestReply   *reply,
   return join_audio_chunks (playtest_reply_get_audio_chunks (reply), info);
 }
 
+static void
+add_audio_member (JsonBuilder     *builder,
+                  GBytes          *audio,
+                  PlaytestWavInfo *info)
+{
+  json_builder_set_member_name (builder, "audio");
+  if (audio == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, g_bytes_get_size (audio));
+  json_builder_set_member_name (builder, "rate");
+  json_builder_add_int_value (builder, info->sample_rate);
+  json_builder_set_member_name (builder, "channels");
+  json_builder_add_int_value (builder, info->channels);
+  json_builder_set_member_name (builder, "duration_ms");
+  json_builder_add_int_value (builder, playtest_wav_info_get_duration_ms (info));
+  json_builder_end_object (builder);
+}
+
+static void
+add_milliseconds_member (JsonBuilder *builder,
+                         const char  *name,
+                         gint64       start,
+                         gint64       end)
+{
+  json_builder_set_member_name (builder, name);
+  if (end > 0)
+    json_builder_add_int_value (builder, (end - start) / 1000);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static JsonNode *
 say_reply_to_json (PlaytestReply   *reply,
                    GBytes          *audio,
@@ -289,6 +326,7 @@ say_reply_to_json (PlaytestReply   *reply,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char * const *actions = playtest_reply_get_actions (reply);
   const PlaytestTimings *timings = playtest_reply_get_timings (reply);
+  const PlaytestTimings none = { 0 };
   const struct { const char *key; const char *value; } strings[] = {
     { "text", playtest_reply_get_text (reply) },
     { "sessionID", playtest_reply_get_session_id (reply) },
@@ -298,16 +336,13 @@ say_reply_to_json (PlaytestReply   *reply,
     { "userQuery", playtest_reply_get_user_query (reply) },
   };
 
+  if (timings == NULL)
+    timings = &none;
+
   json_builder_begin_object (builder);
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    {
-      json_builder_set_member_name (builder, strings[i].key);
-      if (strings[i].value != NULL)
-        json_builder_add_string_value (builder, strings[i].value);
-      else
-        json_builder_add_null_value (builder);
-    }
+    playtest_cli_json_add_string (builder, strings[i].key, strings[i].value);
 
   json_builder_set_member_name (builder, "actions");
   json_builder_begin_array (builder);
@@ -315,37 +350,12 @@ say_reply_to_json (PlaytestReply   *reply,
     json_builder_add_string_value (builder, actions[i]);
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "audio");
-  if (audio != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, g_bytes_get_size (audio));
-      json_builder_set_member_name (builder, "rate");
-      json_builder_add_int_value (builder, info->sample_rate);
-      json_builder_set_member_name (builder, "channels");
-      json_builder_add_int_value (builder, info->channels);
-      json_builder_set_member_name (builder, "duration_ms");
-      json_builder_add_int_value (builder, playtest_wav_info_get_duration_ms (info));
-      json_builder_end_object (builder);
-    }
-  else
-    {
-      json_builder_add_null_value (builder);
-    }
+  add_audio_member (builder, audio, info);
 
   json_builder_set_member_name (builder, "timing");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "first_byte_ms");
-  if (timings != NULL && timings->first_byte > 0)
-    json_builder_add_int_value (builder, (timings->first_byte - timings->request_start) / 1000);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "total_ms");
-  if (timings != NULL && timings->complete > 0)
-    json_builder_add_int_value (builder, (timings->complete - timings->request_start) / 1000);
-  else
-    json_builder_add_null_value (builder);
+  add_milliseconds_member (builder, "first_byte_ms", timings->request_start, timings->first_byte);
+  add_milliseconds_member (builder, "total_ms", timings->request_start, timings->complete);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);

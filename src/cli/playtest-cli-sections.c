@@ -35,22 +35,11 @@ sections_to_json (GPtrArray *sections)
   for (guint i = 0; i < sections->len; i++)
     {
       PlaytestNarrativeSection *section = g_ptr_array_index (sections, i);
-      const char *strings[][2] = {
-        { "section_id", section->section_id },
-        { "section_name", section->section_name },
-        { "objective", section->objective },
-      };
 
       json_builder_begin_object (builder);
-      for (guint j = 0; j < G_N_ELEMENTS (strings); j++)
-        {
-          json_builder_set_member_name (builder, strings[j][0]);
-          if (strings[j][1] != NULL)
-            json_builder_add_string_value (builder, strings[j][1]);
-          else
-            json_builder_add_null_value (builder);
-        }
-
+      playtest_cli_json_add_string (builder, "section_id", section->section_id);
+      playtest_cli_json_add_string (builder, "section_name", section->section_name);
+      playtest_cli_json_add_string (builder, "objective", section->objective);
       json_builder_set_member_name (builder, "next_section_ids");
       json_builder_begin_array (builder);
       for (guint j = 0; section->next_section_ids != NULL && section->next_section_ids[j]; j++)
