@@ -275,7 +275,9 @@ test_repeated_pieces_printed_once (void)
 
       for (gsize offset = 0; offset < length;)
         {
-          gsize piece = MIN ((gsize) g_rand_int_range (rand, 1, 9), length - offset);
+          gsize piece = g_rand_int_range (rand, 1, 9);
+
+          piece = MIN (piece, length - offset);
 
           playtest_sse_parser_feed (parser, body + offset, piece);
           offset += piece;
