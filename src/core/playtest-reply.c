@@ -519,8 +519,9 @@ parse_reply_object (const char  *json,
   root = json_parser_steal_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_propagate_error (error, bad_reply_error (_("The service sent a reply that is not a JSON object"),
-                                                 json, length));
+      g_propagate_error (error,
+                         bad_reply_error (_("The service sent a reply that is not a JSON object"),
+                                          json, length));
       return NULL;
     }
 

@@ -101,7 +101,7 @@ static const char *sections_json =
   "[{\"section_id\": \"sec-arrival\", \"section_name\": \"Arrival\","
   "  \"objective\": \"Greet the traveller\", \"behavior_tree_code\": \"\","
   "  \"decisions\": [{\"criteria\": \"asks about the ring\", \"next_section_id\": \"sec-ring\"},"
-  "                  {\"criteria\": \"mentions the ring again\", \"next_section_id\": \"sec-ring\"},"
+  "                  {\"criteria\": \"the ring again\", \"next_section_id\": \"sec-ring\"},"
   "                  {\"criteria\": \"leaves\", \"next_section_id\": \"sec-farewell\"},"
   "                  {\"criteria\": \"broken\"}, \"junk\", {\"next_section_id\": \"\"}]},"
   " {\"section_id\": \"sec-ring\", \"section_name\": \"The Lost Ring\", \"decisions\": []},"

@@ -309,7 +309,8 @@ test_no_secret_in_messages (void)
   playtest_client_error_redact (error, key);
   g_assert_null (strstr (error->message, key));
   g_assert_null (strstr (playtest_client_error_get_server_message (error), key));
-  g_assert_cmpstr (error->message, ==, "HTTP 401 Unauthorized: Invalid API key provided: [redacted]");
+  g_assert_cmpstr (error->message, ==,
+                   "HTTP 401 Unauthorized: Invalid API key provided: [redacted]");
 
   /* Short "secrets" would mangle words, and other domains and NULL are left alone. */
   copy = g_error_copy (error);

@@ -180,7 +180,8 @@ test_action_sequence (void)
     "\"actionSequence\": \"Wave\\n\\n   Offer Drink  \\r\\n\\n\\t Sit Down\\n  \\n\"}");
   g_autoptr(PlaytestReply) array = parse_ok (
     "{\"actionSequence\": [\" Jump \", \"\", null, \"Run\\nHide\", 7]}");
-  g_autoptr(PlaytestReply) blank = parse_ok ("{\"action\": \"Nod\", \"actionSequence\": \"\\n \\n\"}");
+  g_autoptr(PlaytestReply) blank = parse_ok ("{\"action\": \"Nod\", "
+                                             "\"actionSequence\": \"\\n \\n\"}");
   g_autoptr(PlaytestReply) wrong = parse_ok ("{\"actionSequence\": {\"a\": 1}}");
 
   /* The sequence wins over the single action when there is one. */
@@ -245,7 +246,8 @@ test_empty_strings_are_absent (void)
 static void
 test_junk_audio (void)
 {
-  g_autoptr(PlaytestReply) not_base64 = parse_ok ("{\"text\": \"Hi\", \"audio\": \"@@not base64!!\"}");
+  g_autoptr(PlaytestReply) not_base64 = parse_ok ("{\"text\": \"Hi\", "
+                                                  "\"audio\": \"@@not base64!!\"}");
   g_autoptr(PlaytestReply) not_wav = parse_ok ("{\"text\": \"Hi\", \"audio\": "
                                                "\"aGVsbG8gd29ybGQsIG5vdCBhIHdhdg==\"}");
   g_autoptr(PlaytestReply) bad_length = parse_ok ("{\"text\": \"Hi\", \"audio\": \"UklGR\"}");
