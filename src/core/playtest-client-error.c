@@ -603,14 +603,17 @@ words_repeat_status (const char *words,
 }
 
 static char *
-compose_message (guint       status,
-                 const char *words,
-                 int         retry_after)
+compose_message (guint                status,
+                 PlaytestClientError  code,
+                 const char          *words,
+                 int                  retry_after)
 {
   const char *phrase = status_phrase (status);
   GString *message = g_string_new (NULL);
 
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) && words != NULL)
+  /* "HTTP 200 OK: process_failure" would read as a success. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && code == PLAYTEST_CLIENT_ERROR_NOT_FOUND
+      && words != NULL)
     g_string_append_printf (message, _("The character could not reply: %s"), words);
   else
     {
@@ -668,7 +671,7 @@ playtest_client_error_new_for_status (guint       status,
   else
     code = code_for_status (status);
 
-  message = compose_message (status, words, retry);
+  message = compose_message (status, code, words, retry);
   error = g_error_new_literal (PLAYTEST_CLIENT_ERROR, code, message);
 
   priv = playtest_client_error_get_private (error);

@@ -284,6 +284,12 @@ test_process_failure (void)
   g_assert_error (ok_status, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_NOT_FOUND);
   g_assert_cmpstr (ok_status->message, ==,
                    "The character could not reply: process_failure, error: no model");
+
+  /* Any other 200 handed in here is a reply that could not be understood. */
+  g_clear_error (&ok_status);
+  ok_status = error_for (200, "application/json", normal, NULL);
+  g_assert_error (ok_status, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_BAD_REPLY);
+  g_assert_cmpstr (ok_status->message, ==, "HTTP 200 OK: Hello there");
 }
 
 static void
