@@ -148,6 +148,10 @@ exchange_map_transport_error (Exchange     *ex,
                         _("The connection to %s broke before the reply was complete: %s"),
                         host, error->message);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_error_new (PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_NETWORK,
+                        _("Could not connect to %s: the connection was refused"), host);
+
   return g_error_new (PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_NETWORK,
                       _("Could not talk to %s: %s"), host, error->message);
 }
@@ -750,15 +754,17 @@ turn_send (GTask *task)
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   ChunkFunc chunk_func = NULL;
+  GCancellable *cancellable;
 
   multipart = playtest_turn_request_build_multipart (turn->request, turn->with_user_text);
   headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
   soup_multipart_to_message (multipart, headers, &body);
 
   g_clear_object (&turn->message);
+  /* The whole header, not get_content_type(): the boundary parameter must go along. */
   turn->message = playtest_client_new_message (self, "/character/getResponse",
-                                               soup_message_headers_get_content_type (headers,
-                                                                                      NULL),
+                                               soup_message_headers_get_one (headers,
+                                                                             "Content-Type"),
                                                body, &error);
   if (turn->message == NULL)
     {
@@ -779,9 +785,9 @@ turn_send (GTask *task)
   if (turn->request_start == 0)
     turn->request_start = g_get_monotonic_time ();
 
-  playtest_client_exchange_async (self, turn->message, chunk_func, turn,
-                                  g_task_get_cancellable (task), turn_sent_cb,
-                                  g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  playtest_client_exchange_async (self, turn->message, chunk_func, turn, cancellable,
+                                  turn_sent_cb, g_steal_pointer (&task));
 }
 
 static gboolean
