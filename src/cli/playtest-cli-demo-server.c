@@ -75,6 +75,10 @@ demo_context_new (DemoOptions *options)
                                         "with --base-url URL.\n\n"
                                         "A text containing [demo:delay=MS] makes that reply "
                                         "wait, to try out timeouts.\n\n"
+                                        "The demo backend takes its key only from "
+                                        "--api-key-file, never from CONVAI_API_KEY, so that "
+                                        "a key meant for Convai is not given to it by "
+                                        "accident.\n\n"
                                         "Listening on an address other than the loopback one "
                                         "makes the demo reachable from the network."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -68,11 +68,11 @@ say_context_new (SayOptions *options)
     { "save-audio", 'o', 0, G_OPTION_ARG_FILENAME, &options->save_audio,
       N_("Save the spoken reply as a WAV file (implies --voice)"), N_("FILE") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->remaining, NULL,
-      N_("TEXT") },
+      N_("[TEXT…]") },
     { NULL }
   };
 
-  context = playtest_cli_context_new ("say", _("[TEXT…]"),
+  context = playtest_cli_context_new ("say", NULL,
                                       _("Send one line to a character and print its reply."),
                                       _("Prints the reply, then its emotion, actions, narrative "
                                         "section and session, a line each. Pass the session to "
@@ -306,6 +306,17 @@ add_audio_member (JsonBuilder     *builder,
 }
 
 static void
+add_actions_member (JsonBuilder        *builder,
+                    const char * const *actions)
+{
+  json_builder_set_member_name (builder, "actions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
+    json_builder_add_string_value (builder, actions[i]);
+  json_builder_end_array (builder);
+}
+
+static void
 add_milliseconds_member (JsonBuilder *builder,
                          const char  *name,
                          gint64       start,
@@ -342,13 +353,13 @@ say_reply_to_json (PlaytestReply   *reply,
   json_builder_begin_object (builder);
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    playtest_cli_json_add_string (builder, strings[i].key, strings[i].value);
+    {
+      playtest_cli_json_add_string (builder, strings[i].key, strings[i].value);
 
-  json_builder_set_member_name (builder, "actions");
-  json_builder_begin_array (builder);
-  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
-    json_builder_add_string_value (builder, actions[i]);
-  json_builder_end_array (builder);
+      /* The list goes beside the single action, in the order the keys are documented. */
+      if (g_str_equal (strings[i].key, "action"))
+        add_actions_member (builder, actions);
+    }
 
   add_audio_member (builder, audio, info);
 

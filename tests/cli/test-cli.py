@@ -368,6 +368,35 @@ def test_junk_audio_is_a_warning():
     with_scripted_server(run)
 
 
+def with_demo(args, function):
+    server = DemoServer(*args)
+    try:
+        function(server.url)
+    finally:
+        status = server.stop()
+    check(status == 0, f"demo-server {' '.join(args)} exited with {status}:\n{server.stderr}")
+
+
+def test_demo_server_latency():
+    def run(url):
+        result = run_cli("say", "--base-url", url, "--character", first_character(),
+                         "--timeout", "1", "Hello")
+        expect_exit(result, 3, "a demo with --latency 3000 and --timeout 1")
+    with_demo(["--latency", "3000"], run)
+
+
+def test_demo_server_rejecting_text_with_audio():
+    # The live service's "Expecting only one…" 400: the client resends the recording alone.
+    path = work_file("fallback.wav", wav_bytes(rate=16000))
+
+    def run(url):
+        result = run_cli("say", "--base-url", url, "--character", first_character(), "--json",
+                         "--audio", path)
+        expect_exit(result, 0, "a voice turn to a demo that rejects text with audio")
+        check(isinstance(parse_json(result)["userQuery"], str), "no transcript", result)
+    with_demo(["--reject-text-with-audio"], run)
+
+
 def test_demo_server_stops_cleanly():
     server = DemoServer()
     check(server.url.startswith("http://127.0.0.1:"), f"listening on {server.url}")
