@@ -781,11 +781,16 @@ exchange_drop (DemoExchange *ex)
 
       out = g_string_new ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                           "Transfer-Encoding: chunked\r\n\r\n");
+      /* A whole first event, then a chunk that breaks off: a chunked body cut at a chunk
+       * boundary would read as a normal end. */
       g_string_append_printf (out, "%zx\r\n%s\r\n", strlen (event), event);
+      g_string_append_printf (out, "%zx\r\n", strlen (event));
+      g_string_append_len (out, event, strlen (event) / 2);
     }
   else
     {
-      body = ex->is_turn ? turn_json (ex, ex->response->text, NULL, FIELDS_ALL) : g_strdup (ex->body);
+      body = ex->is_turn ? turn_json (ex, ex->response->text, NULL, FIELDS_ALL)
+                         : g_strdup (ex->body);
       out = g_string_new (NULL);
       g_string_append_printf (out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                    "Content-Length: %zu\r\n\r\n", strlen (body));
