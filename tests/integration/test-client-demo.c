@@ -5,13 +5,13 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "playtest-client.h"
+#include "demo-test-util.h"
 #include "playtest-demo-server.h"
 
-#define MIRA_GREETING "Well, hello there, traveller! Welcome to the Gilded Goose. Come in out of the cold."
+#define MIRA_GREETING DEMO_TEST_MIRA_GREETING
 #define KEY           "demo-key-5ecret"
 
 typedef struct
@@ -104,55 +104,6 @@ say_expecting_error (Fixture    *f,
   return error;
 }
 
-static gboolean
-is_session_id (const char *id)
-{
-  if (id == NULL || strlen (id) != 32)
-    return FALSE;
-
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_isxdigit (*p))
-      return FALSE;
-
-  return TRUE;
-}
-
-static GBytes *
-make_wav (double seconds)
-{
-  gsize frames = (gsize)(16000 * seconds);
-  g_autofree gint16 *samples = g_new0 (gint16, MAX (frames, 1));
-
-  for (gsize i = 0; i < frames; i++)
-    samples[i] = (gint16)(6000 * sin (2 * G_PI * 180 * i / 16000.0));
-
-  return playtest_wav_new_pcm16 (samples, frames, 16000, 1);
-}
-
-static void
-assert_speech (GBytes *wav,
-               guint   min_ms)
-{
-  g_autoptr(GError) error = NULL;
-  PlaytestWavInfo info;
-  const gint16 *samples;
-  double energy = 0;
-  gsize n;
-
-  g_assert_true (playtest_wav_parse_bytes (wav, &info, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (info.sample_rate, ==, 22050);
-  g_assert_cmpuint (info.channels, ==, 1);
-  g_assert_cmpuint (info.bits_per_sample, ==, 16);
-  g_assert_cmpuint (playtest_wav_info_get_duration_ms (&info), >=, min_ms);
-
-  samples = (const gint16 *)((const guint8 *)g_bytes_get_data (wav, NULL) + info.data_offset);
-  n = info.data_size / 2;
-  for (gsize i = 0; i < n; i++)
-    energy += (double)samples[i] * samples[i];
-  g_assert_cmpfloat (sqrt (energy / n), >, 300.0);
-}
-
 /* Sessions --------------------------------------------------------------------------------- */
 
 static void
@@ -163,7 +114,7 @@ test_new_session (Fixture       *f,
   const char * const *actions = playtest_reply_get_actions (reply);
 
   g_assert_cmpstr (playtest_reply_get_text (reply), ==, MIRA_GREETING);
-  g_assert_true (is_session_id (playtest_reply_get_session_id (reply)));
+  g_assert_true (demo_test_is_session_id (playtest_reply_get_session_id (reply)));
   g_assert_cmpstr (playtest_reply_get_character_id (reply), ==, "demo-mira");
   g_assert_cmpstr (playtest_reply_get_emotion (reply), ==, "joy");
   g_assert_cmpstr (playtest_reply_get_narrative_section_id (reply), ==, "mira-arrival");
@@ -212,7 +163,7 @@ test_voice (Fixture       *f,
   g_assert_no_error (error);
 
   g_assert_nonnull (playtest_reply_get_audio (reply));
-  assert_speech (playtest_reply_get_audio (reply), 2000);
+  demo_test_assert_speech (playtest_reply_get_audio (reply), 2000);
   info = playtest_reply_get_audio_info (reply);
   g_assert_nonnull (info);
   g_assert_cmpuint (info->sample_rate, ==, 22050);
@@ -306,7 +257,7 @@ test_stream_equals_plain (Fixture       *f,
                            playtest_reply_get_narrative_section_id (plain));
           g_assert_cmpstr (playtest_reply_get_action (streamed), ==,
                            playtest_reply_get_action (plain));
-          g_assert_true (is_session_id (playtest_reply_get_session_id (streamed)));
+          g_assert_true (demo_test_is_session_id (playtest_reply_get_session_id (streamed)));
           g_assert_cmpuint (collected.chunks->len, ==, 0);
 
           g_free (plain_session);
@@ -332,7 +283,7 @@ test_stream_voice (Fixture       *f,
   g_assert_cmpuint (collected.pieces->len, ==, 3);
   g_assert_cmpuint (collected.chunks->len, ==, 3);
   for (guint i = 0; i < collected.chunks->len; i++)
-    assert_speech (g_ptr_array_index (collected.chunks, i), 300);
+    demo_test_assert_speech (g_ptr_array_index (collected.chunks, i), 300);
   g_assert_nonnull (playtest_reply_get_audio_chunks (reply));
   g_assert_cmpuint (playtest_reply_get_audio_chunks (reply)->len, ==, 3);
 
@@ -408,8 +359,8 @@ static void
 test_audio_input (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GBytes) wav = make_wav (1.4);
-  g_autoptr(GBytes) header_only = make_wav (0);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.4);
+  g_autoptr(GBytes) header_only = demo_test_make_wav (16000, 1, 0);
   g_autoptr(PlaytestReply) first = say (f, "demo-mira", "-1", "Hello");
   g_autoptr(PlaytestTurnRequest) spoken =
     playtest_turn_request_new_for_audio ("demo-mira", playtest_reply_get_session_id (first), wav);
@@ -440,7 +391,7 @@ static void
 test_expecting_only_one (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GBytes) wav = make_wav (1.0);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.0);
   g_autoptr(PlaytestTurnRequest) first = playtest_turn_request_new_for_audio ("demo-kestrel", "-1",
                                                                               wav);
   g_autoptr(PlaytestTurnRequest) second = NULL;

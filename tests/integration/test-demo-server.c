@@ -7,14 +7,14 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <math.h>
 #include <string.h>
 
+#include "demo-test-util.h"
 #include "playtest-demo-server.h"
 #include "playtest-demo-speech.h"
 #include "playtest-wav.h"
 
-#define MIRA_GREETING "Well, hello there, traveller! Welcome to the Gilded Goose. Come in out of the cold."
+#define MIRA_GREETING DEMO_TEST_MIRA_GREETING
 
 typedef struct
 {
@@ -211,59 +211,6 @@ assert_error_reply (Result     *result,
     g_error ("“%s” does not say “%s”", member (result, "ERROR"), words);
 }
 
-static gboolean
-is_session_id (const char *id)
-{
-  if (id == NULL || strlen (id) != 32)
-    return FALSE;
-
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_isxdigit (*p))
-      return FALSE;
-
-  return TRUE;
-}
-
-static GBytes *
-make_wav (guint  rate,
-          guint  channels,
-          double seconds)
-{
-  gsize frames = (gsize)(rate * seconds);
-  g_autofree gint16 *samples = g_new0 (gint16, MAX (frames * channels, 1));
-
-  for (gsize i = 0; i < frames * channels; i++)
-    samples[i] = (gint16)(8000 * sin (2 * G_PI * 220 * (i / channels) / rate));
-
-  return playtest_wav_new_pcm16 (samples, frames, rate, channels);
-}
-
-/* A WAV that a listener would hear: the format Convai sends, long enough, not silent. */
-static void
-assert_speech (GBytes *wav,
-               guint   min_ms)
-{
-  g_autoptr(GError) error = NULL;
-  PlaytestWavInfo info;
-  const gint16 *samples;
-  double energy = 0;
-  gsize n;
-
-  g_assert_true (playtest_wav_parse_bytes (wav, &info, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (info.sample_rate, ==, 22050);
-  g_assert_cmpuint (info.channels, ==, 1);
-  g_assert_cmpuint (info.bits_per_sample, ==, 16);
-  g_assert_cmpuint (info.format_tag, ==, 1);
-  g_assert_cmpuint (playtest_wav_info_get_duration_ms (&info), >=, min_ms);
-
-  samples = (const gint16 *)((const guint8 *)g_bytes_get_data (wav, NULL) + info.data_offset);
-  n = info.data_size / 2;
-  for (gsize i = 0; i < n; i++)
-    energy += (double)samples[i] * samples[i];
-  g_assert_cmpfloat (sqrt (energy / n), >, 300.0);
-}
-
 static GBytes *
 decode_audio (Result *result)
 {
@@ -390,7 +337,7 @@ test_new_session (Fixture       *f,
   g_assert_cmpuint (first->status, ==, 200);
   g_assert_cmpstr (member (first, "charID"), ==, "demo-mira");
   g_assert_cmpstr (member (first, "text"), ==, MIRA_GREETING);
-  g_assert_true (is_session_id (member (first, "sessionID")));
+  g_assert_true (demo_test_is_session_id (member (first, "sessionID")));
   g_assert_cmpstr (member (first, "emotion"), ==, "joy");
   g_assert_cmpstr (member (first, "narrativeSectionId"), ==, "mira-arrival");
   g_assert_cmpstr (member (first, "action"), ==, "Wave");
@@ -401,7 +348,7 @@ test_new_session (Fixture       *f,
   g_assert_false (json_object_has_member (object, "userQuery"));
 
   /* Each "-1" is a new session, starting from the beginning. */
-  g_assert_true (is_session_id (member (second, "sessionID")));
+  g_assert_true (demo_test_is_session_id (member (second, "sessionID")));
   g_assert_cmpstr (member (second, "sessionID"), !=, member (first, "sessionID"));
   g_assert_cmpstr (member (second, "text"), ==, MIRA_GREETING);
 }
@@ -579,7 +526,7 @@ test_voice (Fixture       *f,
   g_assert_cmpstr (member (result, "sample_rate"), ==, "22050");
   g_assert_cmpstr (member (result, "text"), ==, "Hmph. Another visitor. What do you want?");
   wav = decode_audio (result);
-  assert_speech (wav, 1000);
+  demo_test_assert_speech (wav, 1000);
 }
 
 /* The fallback when espeak-ng is missing: still a voice-like, audible signal whose length
@@ -594,9 +541,9 @@ test_synthetic_voice (void)
   g_autoptr(GBytes) again = playtest_demo_speech_synthesize_synthetic ("Hmph.", 95);
   PlaytestWavInfo short_info, long_info;
 
-  assert_speech (short_wav, 200);
-  assert_speech (long_wav, 3000);
-  assert_speech (empty_wav, 200);
+  demo_test_assert_speech (short_wav, 200);
+  demo_test_assert_speech (long_wav, 3000);
+  demo_test_assert_speech (empty_wav, 200);
   g_assert_true (playtest_wav_parse_bytes (short_wav, &short_info, NULL));
   g_assert_true (playtest_wav_parse_bytes (long_wav, &long_info, NULL));
   g_assert_cmpuint (long_info.data_size, >, 4 * short_info.data_size);
@@ -667,7 +614,7 @@ test_stream (Fixture       *f,
     {
       g_assert_nonnull (event_member (events, i, "text"));
       g_string_append (joined, event_member (events, i, "text"));
-      g_assert_true (is_session_id (event_member (events, i, "sessionID")));
+      g_assert_true (demo_test_is_session_id (event_member (events, i, "sessionID")));
       g_assert_cmpstr (event_member (events, i, "sessionID"), ==,
                        event_member (events, 0, "sessionID"));
     }
@@ -731,7 +678,7 @@ test_stream_voice (Fixture       *f,
       g_assert_nonnull (base64);
       decoded = g_base64_decode (base64, &size);
       wav = g_bytes_new_take (decoded, size);
-      assert_speech (wav, 300);
+      demo_test_assert_speech (wav, 300);
       g_assert_cmpstr (event_member (events, i, "sample_rate"), ==, "22050");
     }
 }
@@ -742,9 +689,9 @@ static void
 test_audio_input (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GBytes) wav = make_wav (16000, 1, 1.4);
-  g_autoptr(GBytes) header_only = make_wav (16000, 1, 0);
-  g_autoptr(GBytes) stereo = make_wav (16000, 2, 0.5);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.4);
+  g_autoptr(GBytes) header_only = demo_test_make_wav (16000, 1, 0);
+  g_autoptr(GBytes) stereo = demo_test_make_wav (16000, 2, 0.5);
   Turn turn = { .user_text = "(USER_PERFORMED_ACTIONS)", .char_id = "demo-mira",
                 .session_id = "-1", .file = wav };
   Turn no_text = { .char_id = "demo-mira", .session_id = "-1", .file = wav };
@@ -761,7 +708,7 @@ test_audio_input (Fixture       *f,
   g_assert_cmpstr (member (result, "userQuery"), ==, "(voice message, 1.4 s)");
   g_assert_cmpstr (member (result, "emotion"), ==, "surprise");
   g_assert_cmpstr (member (result, "action"), ==, "Lean In");
-  g_assert_true (is_session_id (member (result, "sessionID")));
+  g_assert_true (demo_test_is_session_id (member (result, "sessionID")));
   g_assert_cmpuint (without_text->status, ==, 200);
   g_assert_cmpstr (member (without_text, "userQuery"), ==, "(voice message, 1.4 s)");
   assert_error_reply (rejected, 400, NULL);
@@ -774,7 +721,7 @@ static void
 test_audio_input_continued (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GBytes) wav = make_wav (16000, 1, 0.8);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 0.8);
   Turn hello = { .user_text = "Hello", .char_id = "demo-borin", .session_id = "-1" };
   g_autoptr(Result) first = send_turn (f, &hello);
   Turn spoken = { .user_text = "(USER_PERFORMED_ACTIONS)", .char_id = "demo-borin",
@@ -794,7 +741,7 @@ static void
 test_reject_text_with_audio (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(GBytes) wav = make_wav (16000, 1, 1.0);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.0);
   Turn contract = { .user_text = "(USER_PERFORMED_ACTIONS)", .char_id = "demo-mira",
                     .session_id = "-1", .file = wav };
   Turn both = { .user_text = "Hello", .char_id = "demo-mira", .session_id = "-1", .file = wav };
