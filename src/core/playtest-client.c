@@ -34,6 +34,7 @@ enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_API_KEY,
+  PROP_HAS_API_KEY,
   PROP_TIMEOUT,
   PROP_MAX_REPLY_BYTES,
   PROP_AUDIO_WITHOUT_TEXT,
@@ -1123,6 +1124,10 @@ playtest_client_get_property (GObject    *object,
       g_value_set_string (value, self->base_url);
       break;
 
+    case PROP_HAS_API_KEY:
+      g_value_set_boolean (value, self->api_key != NULL);
+      break;
+
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
       break;
@@ -1167,6 +1172,7 @@ playtest_client_set_property (GObject      *object,
       playtest_client_set_max_reply_bytes (self, g_value_get_uint64 (value));
       break;
 
+    case PROP_HAS_API_KEY:
     case PROP_AUDIO_WITHOUT_TEXT:
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1186,10 +1192,15 @@ playtest_client_class_init (PlaytestClientClass *klass)
     g_param_spec_string ("base-url", NULL, NULL, PLAYTEST_DEFAULT_BASE_URL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /* Write-only: the key is never read back, so it cannot end up in a log by accident. */
+  /* Write-only: the key is never read back, so it cannot end up in a log by accident. GObject
+   * does not notify write-only properties; watch has-api-key instead. */
   properties[PROP_API_KEY] =
     g_param_spec_string ("api-key", NULL, NULL, NULL,
-                         G_PARAM_WRITABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_HAS_API_KEY] =
+    g_param_spec_boolean ("has-api-key", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, PLAYTEST_DEFAULT_TIMEOUT_SECONDS,
@@ -1288,23 +1299,26 @@ playtest_client_set_base_url (PlaytestClient *self,
  * @self: a #PlaytestClient
  * @api_key: (nullable): the Convai API key, or %NULL / empty for none
  *
- * Sets the key sent as `CONVAI-API-KEY`. It can be set but not read back.
+ * Sets the key sent as `CONVAI-API-KEY`. It can be set but not read back;
+ * #PlaytestClient:has-api-key says whether there is one.
  */
 void
 playtest_client_set_api_key (PlaytestClient *self,
                              const char     *api_key)
 {
+  gboolean had_key;
+
   g_return_if_fail (PLAYTEST_IS_CLIENT (self));
 
   if (api_key != NULL && *api_key == '\0')
     api_key = NULL;
 
-  if (g_strcmp0 (self->api_key, api_key) == 0)
-    return;
-
+  had_key = self->api_key != NULL;
   g_free (self->api_key);
   self->api_key = g_strdup (api_key);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_KEY]);
+
+  if (had_key != (self->api_key != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
 }
 
 /**

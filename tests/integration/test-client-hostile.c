@@ -1307,6 +1307,47 @@ test_list_error (Fixture       *fx,
   g_assert_nonnull (strstr (error->message, "Invalid API key provided."));
 }
 
+static void
+test_properties_and_no_key (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(PlaytestClient) fresh = playtest_client_new (NULL, NULL);
+  g_autoptr(PlaytestReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_assert_cmpstr (playtest_client_get_base_url (fresh), ==, PLAYTEST_DEFAULT_BASE_URL);
+  g_assert_cmpuint (playtest_client_get_timeout (fresh), ==, 30);
+  g_assert_cmpuint (playtest_client_get_max_reply_bytes (fresh), ==, 64 * 1024 * 1024);
+  g_assert_false (playtest_client_has_api_key (fresh));
+  g_assert_true (playtest_client_has_api_key (fx->client));
+
+  /* Notified on change only. */
+  g_signal_connect (fx->client, "notify", G_CALLBACK (on_notify), &notified);
+  playtest_client_set_base_url (fx->client, fx->base_url);
+  playtest_client_set_timeout (fx->client, 30);
+  playtest_client_set_api_key (fx->client, API_KEY);
+  g_assert_cmpuint (notified, ==, 0);
+  g_assert_false (g_str_has_suffix (playtest_client_get_base_url (fx->client), "/"));
+
+  /* No key, no header: the service answers for itself. */
+  playtest_client_set_api_key (fx->client, "");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_false (playtest_client_has_api_key (fx->client));
+  fx->respond = respond_ok;
+  reply = send_text (fx, "Hello", &error);
+  g_assert_no_error (error);
+  g_assert_null (fixture_received (fx, 0)->api_key);
+  g_clear_object (&reply);
+
+  playtest_client_set_base_url (fx->client, "ftp://example.com");
+  g_assert_cmpuint (notified, ==, 2);
+  reply = send_text (fx, "Hello", &error);
+  g_assert_null (reply);
+  assert_client_error (error, PLAYTEST_CLIENT_ERROR_INVALID_INPUT);
+  g_assert_cmpuint (fx->received->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1335,6 +1376,7 @@ main (int   argc,
   ADD ("connection-refused", test_connection_refused);
   ADD ("list-endpoints", test_list_endpoints);
   ADD ("list-error", test_list_error);
+  ADD ("properties-and-no-key", test_properties_and_no_key);
 
 #undef ADD
 #undef ADD_WITH
