@@ -418,9 +418,12 @@ espeak_speak (const char              *text,
   if (!espeak_ready_locked ())
     return NULL;
 
-  if (espeak_SetVoiceByName (voice->espeak_voice) != EE_OK &&
-      espeak_SetVoiceByName ("en") != EE_OK)
-    return NULL;
+  if (espeak_SetVoiceByName (voice->espeak_voice) != EE_OK)
+    {
+      g_debug ("espeak-ng has no voice “%s”; speaking plain English", voice->espeak_voice);
+      if (espeak_SetVoiceByName ("en") != EE_OK)
+        return NULL;
+    }
   espeak_SetParameter (espeakRATE, voice->rate, 0);
   espeak_SetParameter (espeakPITCH, voice->pitch, 0);
 
@@ -463,6 +466,33 @@ playtest_demo_speech_has_espeak (void)
 
   locker = g_mutex_locker_new (&espeak_lock);
   return espeak_ready_locked ();
+#else
+  return FALSE;
+#endif
+}
+
+/**
+ * playtest_demo_speech_has_voice:
+ * @espeak_voice: an espeak-ng voice name with optional variant, e.g. `en+f3`
+ *
+ * Whether espeak-ng speaks and knows @espeak_voice. A voice it does not know falls back to
+ * plain English, so demo data should only name voices for which this is %TRUE.
+ *
+ * Returns: %TRUE if espeak-ng can speak with @espeak_voice
+ */
+gboolean
+playtest_demo_speech_has_voice (const char *espeak_voice)
+{
+#ifdef HAVE_ESPEAK_NG
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (espeak_voice != NULL, FALSE);
+
+  if (synthetic_forced ())
+    return FALSE;
+
+  locker = g_mutex_locker_new (&espeak_lock);
+  return espeak_ready_locked () && espeak_SetVoiceByName (espeak_voice) == EE_OK;
 #else
   return FALSE;
 #endif

@@ -28,6 +28,7 @@ typedef enum
 } PlaytestDemoSpeechEngine;
 
 gboolean  playtest_demo_speech_has_espeak        (void);
+gboolean  playtest_demo_speech_has_voice         (const char               *espeak_voice);
 
 GBytes   *playtest_demo_speech_synthesize        (const char               *text,
                                                   const PlaytestDemoVoice  *voice,

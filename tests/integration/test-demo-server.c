@@ -550,6 +550,31 @@ test_synthetic_voice (void)
   g_assert_true (g_bytes_equal (short_wav, again));
 }
 
+/* Every demo character names a voice espeak-ng knows, when espeak-ng is there to ask. */
+static void
+test_espeak_voices (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) characters = playtest_demo_characters_load_default (&error);
+
+  g_assert_no_error (error);
+  if (!playtest_demo_speech_has_espeak ())
+    {
+      g_test_skip ("espeak-ng is not available");
+      return;
+    }
+
+  g_assert_false (playtest_demo_speech_has_voice ("xx-no-such-voice"));
+  for (guint i = 0; i < characters->len; i++)
+    {
+      const PlaytestDemoVoice *voice =
+        playtest_demo_character_get_voice (g_ptr_array_index (characters, i));
+
+      if (!playtest_demo_speech_has_voice (voice->espeak_voice))
+        g_error ("espeak-ng does not know the voice “%s”", voice->espeak_voice);
+    }
+}
+
 /* Streaming -------------------------------------------------------------------------------- */
 
 static GPtrArray *
@@ -996,6 +1021,7 @@ main (int   argc,
   ADD ("api-key", test_api_key);
   ADD ("voice", test_voice);
   g_test_add_func ("/demo-server/synthetic-voice", test_synthetic_voice);
+  g_test_add_func ("/demo-server/espeak-voices", test_espeak_voices);
   ADD ("stream", test_stream);
   ADD ("stream-continued", test_stream_continued);
   ADD ("stream-voice", test_stream_voice);
