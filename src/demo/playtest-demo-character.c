@@ -893,24 +893,24 @@ playtest_demo_character_get_sections (PlaytestDemoCharacter *self)
 /**
  * playtest_demo_character_lookup_section:
  * @self: a #PlaytestDemoCharacter
- * @section_id: (nullable): a section id
+ * @id: (nullable): a section id
  *
  * Returns: (transfer none) (nullable): the section with that id, or %NULL
  */
 const PlaytestDemoSection *
 playtest_demo_character_lookup_section (PlaytestDemoCharacter *self,
-                                        const char            *section_id)
+                                        const char            *id)
 {
   g_return_val_if_fail (PLAYTEST_IS_DEMO_CHARACTER (self), NULL);
 
-  if (section_id == NULL)
+  if (id == NULL)
     return NULL;
 
   for (guint i = 0; i < self->sections->len; i++)
     {
       PlaytestDemoSection *section = g_ptr_array_index (self->sections, i);
 
-      if (g_str_equal (section->section_id, section_id))
+      if (g_str_equal (section->section_id, id))
         return section;
     }
 

@@ -10,7 +10,8 @@
 G_BEGIN_DECLS
 
 /* Where the built-in demo characters live inside the demo library. */
-#define PLAYTEST_DEMO_CHARACTERS_RESOURCE "/io/github/convai_playtest/Playtest/demo/demo-characters.json"
+#define PLAYTEST_DEMO_CHARACTERS_RESOURCE \
+  "/io/github/convai_playtest/Playtest/demo/demo-characters.json"
 
 #define PLAYTEST_DEMO_ERROR (playtest_demo_error_quark ())
 
@@ -100,34 +101,34 @@ typedef struct
 
 #define PLAYTEST_TYPE_DEMO_CHARACTER (playtest_demo_character_get_type ())
 
-G_DECLARE_FINAL_TYPE (PlaytestDemoCharacter, playtest_demo_character, PLAYTEST, DEMO_CHARACTER, GObject)
+G_DECLARE_FINAL_TYPE (PlaytestDemoCharacter, playtest_demo_character,
+                      PLAYTEST, DEMO_CHARACTER, GObject)
 
-GQuark                     playtest_demo_error_quark                 (void);
+GQuark                     playtest_demo_error_quark              (void);
 
-GPtrArray                 *playtest_demo_characters_load_from_data   (const char            *json,
-                                                                      gssize                 length,
-                                                                      GError               **error);
-GPtrArray                 *playtest_demo_characters_load_default     (GError               **error);
+GPtrArray                 *playtest_demo_characters_load_from_data (const char             *json,
+                                                                    gssize                  length,
+                                                                    GError                **error);
+GPtrArray                 *playtest_demo_characters_load_default   (GError                **error);
 
-const char                *playtest_demo_character_get_id            (PlaytestDemoCharacter *self);
-const char                *playtest_demo_character_get_name          (PlaytestDemoCharacter *self);
-const char                *playtest_demo_character_get_voice_type    (PlaytestDemoCharacter *self);
-const char                *playtest_demo_character_get_backstory     (PlaytestDemoCharacter *self);
+const char                *playtest_demo_character_get_id          (PlaytestDemoCharacter  *self);
+const char                *playtest_demo_character_get_name        (PlaytestDemoCharacter  *self);
+const char                *playtest_demo_character_get_voice_type  (PlaytestDemoCharacter  *self);
+const char                *playtest_demo_character_get_backstory   (PlaytestDemoCharacter  *self);
 const char                *playtest_demo_character_get_start_section_id
-                                                                     (PlaytestDemoCharacter *self);
-const PlaytestDemoVoice   *playtest_demo_character_get_voice         (PlaytestDemoCharacter *self);
-GPtrArray                 *playtest_demo_character_get_sections      (PlaytestDemoCharacter *self);
-const PlaytestDemoSection *playtest_demo_character_lookup_section    (PlaytestDemoCharacter *self,
-                                                                      const char            *section_id);
+                                                                   (PlaytestDemoCharacter  *self);
+const PlaytestDemoVoice   *playtest_demo_character_get_voice       (PlaytestDemoCharacter  *self);
+GPtrArray                 *playtest_demo_character_get_sections    (PlaytestDemoCharacter  *self);
+const PlaytestDemoSection *playtest_demo_character_lookup_section  (PlaytestDemoCharacter  *self,
+                                                                    const char             *id);
 
-PlaytestDemoResponse      *playtest_demo_character_respond           (PlaytestDemoCharacter *self,
-                                                                      const char            *section_id,
-                                                                      guint                  turn,
-                                                                      const char            *user_text);
+PlaytestDemoResponse *playtest_demo_character_respond (PlaytestDemoCharacter *self,
+                                                       const char            *section_id,
+                                                       guint                  turn,
+                                                       const char            *user_text);
+void                  playtest_demo_response_free     (PlaytestDemoResponse  *response);
 
-void                       playtest_demo_response_free               (PlaytestDemoResponse  *response);
-
-char                     **playtest_demo_split_text                  (const char            *text);
+char                **playtest_demo_split_text        (const char            *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestDemoResponse, playtest_demo_response_free)
 

@@ -364,7 +364,8 @@ set_injected_failure (SoupServerMessage           *msg,
       body = error_body ("INTERNAL_ERROR", "Internal server error (injected by the demo backend)");
       break;
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
-      body = error_body ("detail", "Service temporarily unavailable (injected by the demo backend)");
+      body = error_body ("detail",
+                         "Service temporarily unavailable (injected by the demo backend)");
       break;
     default:
       {
@@ -952,7 +953,8 @@ parse_form (SoupServerMessage  *msg,
   else
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "Expected a multipart/form-data or application/x-www-form-urlencoded body");
+                           "Expected a multipart/form-data or "
+                           "application/x-www-form-urlencoded body");
       return NULL;
     }
 

@@ -179,9 +179,13 @@ emit_vowel (Voice    *voice,
        * like speech rather than a row of organ notes. */
       if (i % 44 == 0)
         {
-          resonator_tune (&voice->formant[0], from.f1 + (target.f1 - from.f1) * glide, bandwidths[0]);
-          resonator_tune (&voice->formant[1], from.f2 + (target.f2 - from.f2) * glide, bandwidths[1]);
-          resonator_tune (&voice->formant[2], from.f3 + (target.f3 - from.f3) * glide, bandwidths[2]);
+          double f1 = from.f1 + (target.f1 - from.f1) * glide;
+          double f2 = from.f2 + (target.f2 - from.f2) * glide;
+          double f3 = from.f3 + (target.f3 - from.f3) * glide;
+
+          resonator_tune (&voice->formant[0], f1, bandwidths[0]);
+          resonator_tune (&voice->formant[1], f2, bandwidths[1]);
+          resonator_tune (&voice->formant[2], f3, bandwidths[2]);
         }
 
       voice->phase += (f0_start + (f0_end - f0_start) * t) / PLAYTEST_DEMO_SPEECH_RATE;
@@ -255,8 +259,8 @@ emit_word (Voice      *voice,
       last_vowel_group = !has_vowel (next, end);
       f0 = declination * (syllable == 0 ? 1.08 : 1.0);
       duration = 110 + 20 * MIN (consonants, 3);
-      emit_vowel (voice, g_unichar_isdigit (c) ? formants_for_letter ('e') : formants_for_letter (c),
-                  duration, f0 * 1.02, rising && last_vowel_group ? f0 * 1.35 : f0 * 0.95);
+      emit_vowel (voice, formants_for_letter (g_unichar_isdigit (c) ? 'e' : c), duration,
+                  f0 * 1.02, rising && last_vowel_group ? f0 * 1.35 : f0 * 0.95);
       syllable++;
       consonants = 0;
       last_consonant = 0;

@@ -404,8 +404,8 @@ test_expecting_only_one (Fixture       *f,
   g_assert_cmpstr (playtest_reply_get_user_query (reply), ==, "(voice message, 1.0 s)");
   g_assert_true (playtest_client_get_audio_without_text (f->client));
 
-  second = playtest_turn_request_new_for_audio ("demo-kestrel", playtest_reply_get_session_id (reply),
-                                                wav);
+  second = playtest_turn_request_new_for_audio ("demo-kestrel",
+                                                playtest_reply_get_session_id (reply), wav);
   again = get_response (f, second, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (playtest_reply_get_session_id (again), ==,

@@ -845,7 +845,8 @@ test_inject_text (Fixture       *f,
 
   /* Failed turns do not count: this is the second turn, so the second greeting. */
   g_assert_cmpuint (second->status, ==, 200);
-  g_assert_cmpstr (member (second, "text"), ==, "Hello again, love. Your seat by the fire is still free.");
+  g_assert_cmpstr (member (second, "text"), ==,
+                   "Hello again, love. Your seat by the fire is still free.");
 }
 
 static void

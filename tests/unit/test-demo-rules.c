@@ -160,7 +160,8 @@ test_walkthrough (void)
       { "borin-commission", "borin-deepdelve", "borin-masterwork", "borin-masterwork" } },
     { "demo-kestrel",
       { "Status report, please", "Seal the bulkhead!", "Yes, reroute power", "Set a course home" },
-      { "kestrel-hull-breach", "kestrel-reroute", "kestrel-safe-harbour", "kestrel-safe-harbour" } },
+      { "kestrel-hull-breach", "kestrel-reroute", "kestrel-safe-harbour",
+        "kestrel-safe-harbour" } },
   };
   g_autoptr(GPtrArray) characters = load_default ();
   g_autoptr(GHashTable) emotions = g_hash_table_new (g_str_hash, g_str_equal);
@@ -168,7 +169,8 @@ test_walkthrough (void)
   for (guint i = 0; i < G_N_ELEMENTS (walks); i++)
     {
       PlaytestDemoCharacter *character = find (characters, walks[i].id);
-      g_autofree char *section = g_strdup (playtest_demo_character_get_start_section_id (character));
+      const char *start = playtest_demo_character_get_start_section_id (character);
+      g_autofree char *section = g_strdup (start);
 
       for (guint turn = 0; turn < G_N_ELEMENTS (walks[i].lines); turn++)
         {
@@ -239,6 +241,9 @@ test_actions_sequence (void)
   "{\"section_id\": \"" id "\", \"section_name\": \"N\", \"objective\": \"O\", " \
   "\"decisions\": [" decisions "], \"rules\": [" rules "]}"
 
+#define GO_RULE(extra) \
+  "{\"intent\": \"go\", \"keywords\": [\"go\"], \"replies\": [\"ok\"], " extra "}"
+
 static void
 assert_invalid (const char *json,
                 const char *expected_words)
@@ -271,20 +276,20 @@ test_invalid_data (void)
   assert_invalid (CHARACTER ("", SECTION ("x-one", "{\"criteria\": \"c\", \"next_section_id\": "
                                                    "\"x-nowhere\"}", ""), VALID_RULES),
                   "x-nowhere");
-  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", \"keywords\": [\"go\"], "
-                                                       "\"replies\": [\"ok\"], \"emotion\": \"joy\", "
-                                                       "\"next_section\": \"x-gone\"}"), VALID_RULES),
+  assert_invalid (CHARACTER ("", SECTION ("x-one", "",
+                                          GO_RULE ("\"emotion\": \"joy\", "
+                                                   "\"next_section\": \"x-gone\"")), VALID_RULES),
                   "x-gone");
-  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", \"keywords\": [\"go\"], "
-                                                       "\"replies\": [\"ok\"], \"emotion\": \"glee\"}"),
+  assert_invalid (CHARACTER ("", SECTION ("x-one", "", GO_RULE ("\"emotion\": \"glee\"")),
                              VALID_RULES),
                   "glee");
-  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", \"replies\": [\"ok\"], "
+  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", "
+                                                       "\"replies\": [\"ok\"], "
                                                        "\"emotion\": \"joy\"}"), VALID_RULES),
                   "needs keywords");
-  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", \"keywords\": [\"go\"], "
-                                                       "\"replies\": [], \"emotion\": \"joy\"}"),
-                             VALID_RULES),
+  assert_invalid (CHARACTER ("", SECTION ("x-one", "", "{\"intent\": \"go\", "
+                                                       "\"keywords\": [\"go\"], \"replies\": [], "
+                                                       "\"emotion\": \"joy\"}"), VALID_RULES),
                   "“replies”");
   assert_invalid (CHARACTER ("", SECTION ("x-one", "", ""), "\"rules\": []"), "default");
   assert_invalid (CHARACTER ("", SECTION ("x-one", "", "") "," SECTION ("x-one", "", ""),
@@ -406,8 +411,8 @@ test_injection_text (void)
   g_assert_cmpstr (plain, ==, "Hello there");
   g_assert_false (playtest_demo_injection_is_active (&inject));
 
-  middle = playtest_demo_injection_strip_text (&inject, "Hello [demo:delay=20] there [DEMO:fail=429,"
-                                                        "retry-after=7]");
+  middle = playtest_demo_injection_strip_text (&inject, "Hello [demo:delay=20] there "
+                                                        "[DEMO:fail=429,retry-after=7]");
   g_assert_cmpstr (middle, ==, "Hello there");
   g_assert_cmpuint (inject.delay_ms, ==, 20);
   g_assert_cmpuint (inject.status, ==, 429);
