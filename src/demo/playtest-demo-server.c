@@ -26,7 +26,15 @@
  *   endpoints answer 400 `{"ERROR": "Invalid character ID."}`;
  * - with a key set, a missing key header is answered like a wrong one: 401
  *   `{"ERROR": "Invalid API key provided."}`;
- * - an unknown `sessionID` starts a fresh session under that id, as the service does not check. */
+ * - an unknown `sessionID` starts a fresh session under that id, as the service does not check.
+ *
+ * Latency and failures on request, for tests and for QA of error handling: a header
+ * `X-Playtest-Inject: delay=1500, status=429, retry-after=3` on any endpoint, or the same
+ * directives in the user's text as `[demo:delay=1500]`, `[demo:fail=429,retry-after=3]`
+ * (taken out before the rules see the text). Directives: `delay=MS`, `status=NNN` or
+ * `fail=NNN` (`502-html` for a proxy's HTML page, `404-process-failure`), `retry-after=S`,
+ * `drop` (the reply starts, then the connection closes). A failed turn leaves its session as
+ * it was. */
 
 #define MAX_BODY_BYTES       (32 * 1024 * 1024)
 #define STREAM_GAP_MS        40
