@@ -1,18 +1,20 @@
 /* playtest-client-error-private.h
  *
- * Text helpers the parsers share for showing untrusted server text to the user.
+ * What the parsers share: showing untrusted server text to the user, and telling a
+ * `process_failure` reply from a real one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
-char *playtest_text_excerpt (const char *text,
-                             gssize      length,
-                             guint       max_chars);
+char     *playtest_text_excerpt                          (const char *text,
+                                                         gssize      length,
+                                                         guint       max_chars);
+gboolean  playtest_client_error_object_is_process_failure (JsonObject *object);
 
 G_END_DECLS

@@ -698,16 +698,28 @@ playtest_client_error_is_process_failure (GBytes *body)
   g_autoptr(JsonNode) root = NULL;
   const char *data;
   gsize size = 0;
-  JsonNode *text;
 
   if (body == NULL || (data = g_bytes_get_data (body, &size)) == NULL || size == 0)
     return FALSE;
 
   root = parse_json (data, size);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
 
-  text = json_object_get_member (json_node_get_object (root), "text");
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+         && playtest_client_error_object_is_process_failure (json_node_get_object (root));
+}
+
+/**
+ * playtest_client_error_object_is_process_failure: (skip)
+ * @object: a parsed reply
+ *
+ * Like playtest_client_error_is_process_failure(), for a reply already parsed.
+ *
+ * Returns: %TRUE if @object reports a process failure
+ */
+gboolean
+playtest_client_error_object_is_process_failure (JsonObject *object)
+{
+  JsonNode *text = json_object_get_member (object, "text");
 
   return text != NULL && JSON_NODE_HOLDS_VALUE (text)
          && json_node_get_value_type (text) == G_TYPE_STRING

@@ -23,6 +23,12 @@ char            *playtest_reply_merge_object       (PlaytestReply  *self,
                                                     JsonObject     *object,
                                                     gboolean        append_text,
                                                     GBytes        **audio_out);
+char            *playtest_reply_merge_json         (PlaytestReply  *self,
+                                                    const char     *json,
+                                                    gsize           length,
+                                                    gboolean        append_text,
+                                                    GBytes        **audio_out,
+                                                    GError        **error);
 void             playtest_reply_add_warning        (PlaytestReply  *self,
                                                     const char     *format,
                                                     ...) G_GNUC_PRINTF (2, 3);

@@ -35,6 +35,8 @@ G_DECLARE_FINAL_TYPE (PlaytestReply, playtest_reply, PLAYTEST, REPLY, GObject)
 PlaytestReply         *playtest_reply_new_from_json          (const char    *json,
                                                               gssize         length,
                                                               GError       **error);
+PlaytestReply         *playtest_reply_new_from_bytes         (GBytes        *body,
+                                                              GError       **error);
 
 const char            *playtest_reply_get_text               (PlaytestReply *self);
 const char            *playtest_reply_get_session_id         (PlaytestReply *self);

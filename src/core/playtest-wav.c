@@ -508,6 +508,17 @@ playtest_wav_join (GPtrArray *chunks,
 
   g_return_val_if_fail (chunks != NULL, NULL);
 
+  /* A reply that was not streamed has one chunk, already the whole file: no copy. */
+  if (chunks->len == 1)
+    {
+      GBytes *chunk = g_ptr_array_index (chunks, 0);
+      gboolean usable = chunk != NULL && playtest_wav_parse_bytes (chunk, &first, NULL);
+
+      if (n_skipped != NULL)
+        *n_skipped = usable ? 0 : 1;
+      return usable ? g_bytes_ref (chunk) : NULL;
+    }
+
   out = g_byte_array_sized_new (WAV_HEADER_SIZE);
   g_byte_array_set_size (out, WAV_HEADER_SIZE);
 
