@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""po/POTFILES.in lists exactly the source files whose strings are marked for translation.
+
+A file missing from it would ship untranslated; a file listed that no longer exists breaks
+the translation template. Prints TAP.
+"""
+import pathlib
+import re
+import sys
+
+MARKED = re.compile(r'(?<![A-Za-z0-9_])(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
+SOURCES = ("*.c", "*.ui", "*.desktop.in", "*.metainfo.xml.in", "*.gschema.xml")
+
+top = pathlib.Path(sys.argv[1])
+listed = {line.strip() for line in (top / "po" / "POTFILES.in").read_text().splitlines()
+          if line.strip() and not line.startswith("#")}
+marked = set()
+for pattern in SOURCES:
+    for path in list((top / "src").rglob(pattern)) + list((top / "data").rglob(pattern)):
+        text = path.read_text(errors="replace")
+        if path.suffix == ".c" and MARKED.search(text) or \
+           path.suffix != ".c" and 'translatable="yes"' in text:
+            marked.add(str(path.relative_to(top)))
+
+checks = [
+    ("every file with marked strings is in po/POTFILES.in", sorted(marked - listed)),
+    ("every file in po/POTFILES.in exists", sorted(p for p in listed if not (top / p).exists())),
+]
+print(f"1..{len(checks)}")
+failed = 0
+for number, (name, problems) in enumerate(checks, 1):
+    if problems:
+        failed += 1
+        print(f"not ok {number} - {name}")
+        for problem in problems:
+            print(f"# {problem}")
+    else:
+        print(f"ok {number} - {name}")
+sys.exit(1 if failed else 0)
