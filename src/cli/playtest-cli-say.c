@@ -227,58 +227,19 @@ text_piece_cb (PlaytestTurnRequest *request,
   options->printed_piece = TRUE;
 }
 
-/* Streamed replies may bring their audio as little WAVs, one per chunk: join them into one. */
-static GBytes *
-join_audio_chunks (GPtrArray       *chunks,
-                   PlaytestWavInfo *info)
-{
-  g_autoptr(GByteArray) samples = g_byte_array_new ();
-  PlaytestWavInfo first = { 0 };
-
-  for (guint i = 0; chunks != NULL && i < chunks->len; i++)
-    {
-      GBytes *chunk = g_ptr_array_index (chunks, i);
-      const guint8 *data = g_bytes_get_data (chunk, NULL);
-      PlaytestWavInfo chunk_info;
-
-      if (!playtest_wav_parse_bytes (chunk, &chunk_info, NULL))
-        continue;
-
-      if (first.sample_rate == 0)
-        first = chunk_info;
-
-      if (chunk_info.bits_per_sample != 16 || chunk_info.format_tag != 1 ||
-          chunk_info.sample_rate != first.sample_rate || chunk_info.channels != first.channels)
-        return NULL;
-
-      g_byte_array_append (samples, data + chunk_info.data_offset, chunk_info.data_size);
-    }
-
-  if (first.sample_rate == 0 || samples->len == 0)
-    return NULL;
-
-  {
-    GBytes *wav = playtest_wav_new_pcm16 ((const gint16 *) samples->data,
-                                          samples->len / (2 * first.channels),
-                                          first.sample_rate, first.channels);
-
-    if (!playtest_wav_parse_bytes (wav, info, NULL))
-      g_clear_pointer (&wav, g_bytes_unref);
-    return wav;
-  }
-}
-
-/* The reply's audio as one WAV file, or %NULL when it brought none that can be played. */
+/* The reply's audio as one WAV file (a streamed reply's chunks joined by the core), or %NULL
+ * when it brought none that can be played. */
 static GBytes *
 reply_dup_audio (PlaytestReply   *reply,
                  PlaytestWavInfo *info)
 {
   GBytes *audio = playtest_reply_get_audio (reply);
 
-  if (audio != NULL && playtest_wav_parse_bytes (audio, info, NULL))
-    return g_bytes_ref (audio);
+  if (audio == NULL)
+    return NULL;
 
-  return join_audio_chunks (playtest_reply_get_audio_chunks (reply), info);
+  *info = *playtest_reply_get_audio_info (reply);
+  return g_bytes_ref (audio);
 }
 
 static void
