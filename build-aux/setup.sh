@@ -16,7 +16,7 @@ build_packages=(
   libespeak-ng-dev espeak-ng-data
 )
 test_packages=(
-  xvfb xauth dbus dbus-x11 curl sox espeak-ng
+  xvfb xauth dbus dbus-x11 curl sox espeak-ng python3
 )
 
 as_root() {
