@@ -534,7 +534,7 @@ typedef struct
   gint64               first_audio;
 } Turn;
 
-static void turn_send (GTask *task);
+static void turn_send (GTask *owned_task);
 
 static void
 turn_reset_stream (Turn *turn)
@@ -747,9 +747,11 @@ turn_sent_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&reply), g_object_unref);
 }
 
+/* Takes @owned_task: every path below either returns it or hands it on. */
 static void
-turn_send (GTask *task)
+turn_send (GTask *owned_task)
 {
+  g_autoptr(GTask) task = owned_task;
   PlaytestClient *self = g_task_get_source_object (task);
   Turn *turn = g_task_get_task_data (task);
   g_autoptr(SoupMultipart) multipart = NULL;
