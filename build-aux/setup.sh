@@ -12,8 +12,8 @@ build_dir=${PLAYTEST_BUILD_DIR:-$top/_build}
 
 build_packages=(
   build-essential meson ninja-build pkg-config gettext
-  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
-  libespeak-ng-dev espeak-ng-data
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev
+  libgtk-4-dev libadwaita-1-dev libespeak-ng-dev espeak-ng-data
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 curl sox espeak-ng python3

@@ -1,0 +1,103 @@
+/* playtest-history.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "playtest-turn.h"
+
+G_BEGIN_DECLS
+
+#define PLAYTEST_HISTORY_ERROR (playtest_history_error_quark ())
+
+typedef enum
+{
+  PLAYTEST_HISTORY_ERROR_OPEN,
+  PLAYTEST_HISTORY_ERROR_CORRUPT,
+  PLAYTEST_HISTORY_ERROR_WRITE,
+  PLAYTEST_HISTORY_ERROR_NOT_FOUND,
+} PlaytestHistoryError;
+
+/**
+ * PlaytestConversationInfo:
+ * @conversation_id: the store's own id for the conversation (stable before the service
+ *   gave a session id, and across failed first turns)
+ * @character_id: who was talked to
+ * @session_id: (nullable): the service's session id, once a reply brought one
+ * @started_at: the first turn's time
+ * @updated_at: the last turn's time
+ * @n_turns: how many turns it holds
+ * @first_line: what the user said first, for a list of past sessions
+ */
+typedef struct
+{
+  char      *conversation_id;
+  char      *character_id;
+  char      *session_id;
+  GDateTime *started_at;
+  GDateTime *updated_at;
+  guint      n_turns;
+  char      *first_line;
+} PlaytestConversationInfo;
+
+/**
+ * PlaytestSearchHit:
+ * @conversation_id: where the turn is
+ * @turn_id: the turn
+ * @character_id: who was talked to
+ * @sent_at: when
+ * @snippet: the matching text, matches marked with « and »
+ */
+typedef struct
+{
+  char      *conversation_id;
+  gint64     turn_id;
+  char      *character_id;
+  GDateTime *sent_at;
+  char      *snippet;
+} PlaytestSearchHit;
+
+#define PLAYTEST_TYPE_HISTORY (playtest_history_get_type ())
+
+G_DECLARE_FINAL_TYPE (PlaytestHistory, playtest_history, PLAYTEST, HISTORY, GObject)
+
+GQuark             playtest_history_error_quark          (void);
+void               playtest_conversation_info_free       (PlaytestConversationInfo *info);
+void               playtest_search_hit_free              (PlaytestSearchHit        *hit);
+
+PlaytestHistory   *playtest_history_new                  (const char          *directory,
+                                                          GError             **error);
+PlaytestHistory   *playtest_history_new_default          (GError             **error);
+const char        *playtest_history_get_directory        (PlaytestHistory     *self);
+
+char              *playtest_history_new_conversation     (PlaytestHistory     *self,
+                                                          const char          *character_id,
+                                                          GError             **error);
+gboolean           playtest_history_save_turn            (PlaytestHistory     *self,
+                                                          const char          *conversation_id,
+                                                          PlaytestTurn        *turn,
+                                                          GError             **error);
+GPtrArray         *playtest_history_load_turns           (PlaytestHistory     *self,
+                                                          const char          *conversation_id,
+                                                          GError             **error);
+PlaytestConversationInfo *playtest_history_get_conversation (PlaytestHistory  *self,
+                                                          const char          *conversation_id,
+                                                          GError             **error);
+GPtrArray         *playtest_history_list_conversations   (PlaytestHistory     *self,
+                                                          const char          *character_id,
+                                                          guint                limit,
+                                                          GError             **error);
+PlaytestConversationInfo *playtest_history_get_last_conversation (PlaytestHistory *self,
+                                                          GError             **error);
+GPtrArray         *playtest_history_search               (PlaytestHistory     *self,
+                                                          const char          *query,
+                                                          guint                limit,
+                                                          GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestConversationInfo, playtest_conversation_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestSearchHit, playtest_search_hit_free)
+
+G_END_DECLS
