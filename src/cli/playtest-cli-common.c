@@ -505,16 +505,8 @@ exit_status_for_error (const GError *error)
 int
 playtest_cli_report_error (const GError *error)
 {
-  g_autofree char *status = NULL;
-
-  if (error->domain == PLAYTEST_CLIENT_ERROR && playtest_client_error_get_status (error) > 0)
-    status = g_strdup_printf ("%u", playtest_client_error_get_status (error));
-
-  /* The core says "401 Unauthorized: …"; name the protocol so the number reads as a status. */
-  if (status != NULL && g_str_has_prefix (error->message, status))
-    g_printerr ("%s: HTTP %s\n", PLAYTEST_CLI_NAME, error->message);
-  else
-    g_printerr ("%s: %s\n", PLAYTEST_CLI_NAME, error->message);
+  /* The core's message already reads "HTTP 401 Unauthorized: <the server's words>". */
+  g_printerr ("%s: %s\n", PLAYTEST_CLI_NAME, error->message);
 
   return exit_status_for_error (error);
 }
