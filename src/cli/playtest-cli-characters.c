@@ -72,6 +72,26 @@ characters_print_plain (GPtrArray *characters)
   playtest_cli_print_table (ids, names);
 }
 
+static GOptionContext *
+characters_context_new (CharactersOptions *options)
+{
+  GOptionContext *context;
+  const GOptionEntry entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->remaining, NULL, NULL },
+    { NULL }
+  };
+
+  context = playtest_cli_context_new ("characters", NULL,
+                                      _("List the characters the key can talk to."),
+                                      _("Prints a character id and name a line; pass the id to "
+                                        "“say --character”. With --json, prints the list of "
+                                        "character objects."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  playtest_cli_add_common_options (context, &options->common);
+
+  return context;
+}
+
 /**
  * playtest_cli_characters:
  * @argc: the number of arguments
@@ -86,25 +106,13 @@ playtest_cli_characters (int    argc,
                          char **argv)
 {
   g_auto(CharactersOptions) options = { 0 };
-  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GOptionContext) context = characters_context_new (&options);
   g_autoptr(PlaytestClient) client = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) characters = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(PlaytestCliWait) wait = { 0 };
   int exit_status = PLAYTEST_CLI_EXIT_OK;
-  const GOptionEntry entries[] = {
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.remaining, NULL, NULL },
-    { NULL }
-  };
-
-  context = playtest_cli_context_new ("characters", NULL,
-                                      _("List the characters the key can talk to."),
-                                      _("Prints a character id and name a line; pass the id to "
-                                        "“say --character”. With --json, prints the list of "
-                                        "character objects."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  playtest_cli_add_common_options (context, &options.common);
 
   if (!playtest_cli_parse (context, "characters", &argc, &argv, &options.common.help,
                            &exit_status))
