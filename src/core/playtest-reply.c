@@ -260,6 +260,39 @@ base64_table (void)
   return table;
 }
 
+/* Moves @text past a `data:…;base64,` URI prefix, if it has one. */
+static void
+skip_data_uri_prefix (const char **text,
+                      gsize       *length)
+{
+  const char *comma;
+
+  if (*length > 5 && memcmp (*text, "data:", 5) == 0
+      && (comma = g_strstr_len (*text, MIN (*length, 256), ";base64,")) != NULL)
+    {
+      *length -= comma + strlen (";base64,") - *text;
+      *text = comma + strlen (";base64,");
+    }
+}
+
+/* The common case: four digits in a row make three bytes. FALSE (and nothing written) when
+ * any of the four is padding, white space or junk, which the slow path then sorts out. */
+static inline gboolean
+decode_quad (const guint8 *table,
+             const guchar *quad,
+             guint8       *out)
+{
+  guint8 a = table[quad[0]], b = table[quad[1]], c = table[quad[2]], d = table[quad[3]];
+
+  if ((a | b | c | d) >= 64)
+    return FALSE;
+
+  out[0] = (a << 2) | (b >> 4);
+  out[1] = ((b & 0x0f) << 4) | (c >> 2);
+  out[2] = ((c & 0x03) << 6) | d;
+  return TRUE;
+}
+
 /* Strict base64: the standard or the URL-safe alphabet, padding optional, white space ignored,
  * a `data:` URI prefix allowed. g_base64_decode() accepts any junk without a word, and audio
  * is the bulk of every voice turn, so this checks and decodes in one table-driven pass. */
@@ -271,39 +304,22 @@ decode_base64 (const char *text,
   gsize n_digits = 0, out_size = 0;
   guint padding = 0, bits = 0;
   guint32 accumulator = 0;
-  const char *comma;
   guint8 *out;
 
-  if (length > 5 && memcmp (text, "data:", 5) == 0
-      && (comma = g_strstr_len (text, MIN (length, 256), ";base64,")) != NULL)
-    {
-      length -= comma + strlen (";base64,") - text;
-      text = comma + strlen (";base64,");
-    }
+  skip_data_uri_prefix (&text, &length);
 
   out = g_malloc (length / 4 * 3 + 3);
   for (gsize i = 0; i < length; i++)
     {
       guint8 value;
 
-      /* The common case: four digits in a row make three bytes. */
-      if (bits == 0 && padding == 0 && i + 4 <= length)
+      if (bits == 0 && padding == 0 && i + 4 <= length
+          && decode_quad (table, (const guchar *) text + i, out + out_size))
         {
-          const guchar *quad = (const guchar *) text + i;
-          guint8 a = table[quad[0]], b = table[quad[1]], c = table[quad[2]], d = table[quad[3]];
-
-          if ((a | b | c | d) < 64)
-            {
-              guint8 *o = out + out_size;
-
-              o[0] = (a << 2) | (b >> 4);
-              o[1] = ((b & 0x0f) << 4) | (c >> 2);
-              o[2] = ((c & 0x03) << 6) | d;
-              out_size += 3;
-              n_digits += 4;
-              i += 3;
-              continue;
-            }
+          out_size += 3;
+          n_digits += 4;
+          i += 3;
+          continue;
         }
 
       value = table[(guchar) text[i]];
