@@ -312,6 +312,42 @@ playtest_wav_parse_bytes (GBytes           *bytes,
   return playtest_wav_parse (data, size, info, error);
 }
 
+/* What Convai accepts as voice input: integer PCM, mono, 16-bit or deeper. */
+static gboolean
+check_voice_format (const PlaytestWavInfo  *info,
+                    GError                **error)
+{
+  if (info->format_tag != FORMAT_PCM)
+    {
+      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
+                   _("Voice input must be uncompressed integer PCM audio; this recording uses "
+                     "WAV format %u."),
+                   info->format_tag);
+      return FALSE;
+    }
+
+  if (info->channels != 1)
+    {
+      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Voice input must be mono; this recording has %u channel.",
+                                "Voice input must be mono; this recording has %u channels.",
+                                info->channels),
+                   info->channels);
+      return FALSE;
+    }
+
+  if (info->bits_per_sample < 16)
+    {
+      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
+                   _("Voice input must have 16 bits per sample or more; this recording has %u."),
+                   info->bits_per_sample);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * playtest_wav_check_voice_input:
  * @bytes: (nullable): a recording meant as voice input
@@ -357,33 +393,8 @@ playtest_wav_check_voice_input (GBytes           *bytes,
       return FALSE;
     }
 
-  if (parsed.format_tag != FORMAT_PCM)
-    {
-      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
-                   _("Voice input must be uncompressed integer PCM audio; this recording uses "
-                     "WAV format %u."),
-                   parsed.format_tag);
-      return FALSE;
-    }
-
-  if (parsed.channels != 1)
-    {
-      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "Voice input must be mono; this recording has %u channel.",
-                                "Voice input must be mono; this recording has %u channels.",
-                                parsed.channels),
-                   parsed.channels);
-      return FALSE;
-    }
-
-  if (parsed.bits_per_sample < 16)
-    {
-      g_set_error (error, PLAYTEST_WAV_ERROR, PLAYTEST_WAV_ERROR_UNSUPPORTED,
-                   _("Voice input must have 16 bits per sample or more; this recording has %u."),
-                   parsed.bits_per_sample);
-      return FALSE;
-    }
+  if (!check_voice_format (&parsed, error))
+    return FALSE;
 
   if (info != NULL)
     *info = parsed;
