@@ -475,6 +475,13 @@ playtest_turn_request_build_multipart (PlaytestTurnRequest *self,
   return multipart;
 }
 
+/**
+ * playtest_turn_request_emit_text_piece: (skip)
+ * @self: a #PlaytestTurnRequest
+ * @piece: the text a streamed reply just added
+ *
+ * Emits #PlaytestTurnRequest::text-piece; the client calls it as stream events arrive.
+ */
 void
 playtest_turn_request_emit_text_piece (PlaytestTurnRequest *self,
                                        const char          *piece)
@@ -484,6 +491,13 @@ playtest_turn_request_emit_text_piece (PlaytestTurnRequest *self,
   g_signal_emit (self, signals[SIGNAL_TEXT_PIECE], 0, piece);
 }
 
+/**
+ * playtest_turn_request_emit_audio_chunk: (skip)
+ * @self: a #PlaytestTurnRequest
+ * @wav: the WAV file a streamed reply just delivered
+ *
+ * Emits #PlaytestTurnRequest::audio-chunk; the client calls it as stream events arrive.
+ */
 void
 playtest_turn_request_emit_audio_chunk (PlaytestTurnRequest *self,
                                         GBytes              *wav)
