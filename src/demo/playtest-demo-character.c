@@ -114,8 +114,8 @@ playtest_demo_character_class_init (PlaytestDemoCharacterClass *klass)
 static void
 playtest_demo_character_init (PlaytestDemoCharacter *self)
 {
-  self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_section_free);
-  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_rule_free);
+  self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_section_free);
+  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_rule_free);
 }
 
 /* Words ------------------------------------------------------------------------------------ */
@@ -338,7 +338,7 @@ parse_keywords (char       **keywords,
                 const char  *where,
                 GError     **error)
 {
-  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
   for (guint i = 0; keywords[i] != NULL; i++)
     {
@@ -475,7 +475,7 @@ section_from_json (JsonObject  *object,
                    const char  *owner,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) holder = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_section_free);
+  g_autoptr(GPtrArray) holder = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_section_free);
   g_autofree char *where = NULL;
   PlaytestDemoSection *section;
   const char *id, *name, *objective;
@@ -493,8 +493,8 @@ section_from_json (JsonObject  *object,
   section->section_id = g_strdup (id);
   section->section_name = g_strdup (name);
   section->objective = g_strdup (objective);
-  section->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_decision_free);
-  section->rules = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_rule_free);
+  section->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_decision_free);
+  section->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_rule_free);
 
   if (!decisions_from_json (object, section, where, error) ||
       !rules_from_json (object, section->rules, where, error))
@@ -544,8 +544,8 @@ voice_from_json (JsonObject             *object,
       self->voice.synthetic_hz < 50 || self->voice.synthetic_hz > 500)
     return invalid (error, where, _("pitch must be 0–99, rate 80–450 and synthetic_hz 50–500"));
 
-  self->voice.pitch = (int)pitch;
-  self->voice.rate = (int)rate;
+  self->voice.pitch = (int) pitch;
+  self->voice.rate = (int) rate;
   return TRUE;
 }
 
@@ -1080,7 +1080,7 @@ playtest_demo_split_text (const char *text)
       gsize end = sentence_end_length (p);
       gboolean clause = (*p == ',' || *p == ';' || *p == ':');
 
-      if (end == 0 && !(clause && (gsize)(p - start) >= MIN_CLAUSE_BYTES))
+      if (end == 0 && !(clause && (gsize) (p - start) >= MIN_CLAUSE_BYTES))
         {
           p++;
           continue;

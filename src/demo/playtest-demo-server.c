@@ -152,7 +152,7 @@ parse_status (PlaytestDemoInjection *inject,
   else if (*suffix != '\0' && g_ascii_strcasecmp (suffix, "-process-failure") != 0)
     return;
 
-  inject->status = (guint)status;
+  inject->status = (guint) status;
 }
 
 static void
@@ -168,9 +168,9 @@ parse_directive (PlaytestDemoInjection *inject,
     inject->drop = TRUE;
   else if (g_ascii_strcasecmp (key, "delay") == 0 &&
            parse_number (value, PLAYTEST_DEMO_MAX_INJECTED_DELAY_MS, &number))
-    inject->delay_ms = (guint)number;
+    inject->delay_ms = (guint) number;
   else if (g_ascii_strcasecmp (key, "retry-after") == 0 && parse_number (value, 86400, &number))
-    inject->retry_after = (int)number;
+    inject->retry_after = (int) number;
   else if ((g_ascii_strcasecmp (key, "status") == 0 || g_ascii_strcasecmp (key, "fail") == 0) &&
            value != NULL)
     parse_status (inject, value);
@@ -567,7 +567,7 @@ exchange_wait (DemoExchange *ex,
   g_assert (ex->timeout_id == 0);
 
   ex->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, exchange_timeout_cb,
-                                       exchange_ref (ex), (GDestroyNotify)exchange_unref);
+                                       exchange_ref (ex), (GDestroyNotify) exchange_unref);
 }
 
 /* Answer and hand the message back to libsoup; its "finished" retires the exchange. */
@@ -811,7 +811,7 @@ exchange_drop (DemoExchange *ex)
   exchange_retire (ex);
 
   g_object_set_data_full (G_OBJECT (stream), "playtest-demo-drop", raw,
-                          (GDestroyNotify)g_bytes_unref);
+                          (GDestroyNotify) g_bytes_unref);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
                                    g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
                                    G_PRIORITY_DEFAULT, NULL, drop_written_cb, stream);
@@ -1504,8 +1504,8 @@ playtest_demo_server_init (PlaytestDemoServer *self)
     }
 
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify)demo_session_free);
-  self->exchanges = g_hash_table_new_full (NULL, NULL, (GDestroyNotify)exchange_unref, NULL);
+                                          (GDestroyNotify) demo_session_free);
+  self->exchanges = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) exchange_unref, NULL);
 
   self->soup = soup_server_new ("server-header", "convai-playtest-demo ", NULL);
   soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
@@ -1632,7 +1632,7 @@ playtest_demo_server_listen (PlaytestDemoServer  *self,
       return FALSE;
     }
 
-  socket_address = g_inet_socket_address_new (address, (guint16)port);
+  socket_address = g_inet_socket_address_new (address, (guint16) port);
   if (!soup_server_listen (self->soup, socket_address, 0, error))
     return FALSE;
 

@@ -67,7 +67,7 @@ formants_for_letter (gunichar c)
 static gboolean
 is_vowel (gunichar c)
 {
-  return c != 0 && c < 128 && strchr ("aeiouy", (int)c) != NULL;
+  return c != 0 && c < 128 && strchr ("aeiouy", (int) c) != NULL;
 }
 
 static gboolean
@@ -118,7 +118,7 @@ glottal_pulse (double phase)
 static guint
 ms_to_frames (double ms)
 {
-  return (guint)(ms * PLAYTEST_DEMO_SPEECH_RATE / 1000.0);
+  return (guint) (ms * PLAYTEST_DEMO_SPEECH_RATE / 1000.0);
 }
 
 static void
@@ -138,7 +138,7 @@ static void
 emit_consonant (Voice    *voice,
                 gunichar  c)
 {
-  gboolean hiss = c != 0 && c < 128 && strchr ("szcfxjh", (int)c) != NULL;
+  gboolean hiss = c != 0 && c < 128 && strchr ("szcfxjh", (int) c) != NULL;
   guint n = ms_to_frames (hiss ? 70 : 35);
   Resonator r = { 0 };
 
@@ -150,8 +150,8 @@ emit_consonant (Voice    *voice,
       float sample;
 
       voice->noise = voice->noise * 1664525u + 1013904223u;
-      white = (double)(voice->noise >> 8) / (double)(1u << 24) - 0.5;
-      sample = (float)(resonator_run (&r, white) * envelope * (hiss ? 0.35 : 0.25));
+      white = (double) (voice->noise >> 8) / (double) (1u << 24) - 0.5;
+      sample = (float) (resonator_run (&r, white) * envelope * (hiss ? 0.35 : 0.25));
       g_array_append_val (voice->out, sample);
     }
 }
@@ -170,8 +170,8 @@ emit_vowel (Voice    *voice,
 
   for (guint i = 0; i < n; i++)
     {
-      double t = (double)i / n;
-      double glide = MIN (1.0, i / (double)ms_to_frames (40));
+      double t = (double) i / n;
+      double glide = MIN (1.0, i / (double) ms_to_frames (40));
       double envelope = 1.0, source, y;
       float sample;
 
@@ -201,7 +201,7 @@ emit_vowel (Voice    *voice,
       else if (n - i < release)
         envelope = 0.5 * (1.0 - cos (G_PI * (n - i) / release));
 
-      sample = (float)(y * envelope);
+      sample = (float) (y * envelope);
       g_array_append_val (voice->out, sample);
     }
 
@@ -282,7 +282,7 @@ normalize_into (GArray *floats,
     peak = MAX (peak, fabsf (g_array_index (floats, float, i)));
 
   for (guint i = 0; i < floats->len; i++)
-    samples[i] = (gint16)(g_array_index (floats, float, i) / peak * 0.7f * G_MAXINT16);
+    samples[i] = (gint16) (g_array_index (floats, float, i) / peak * 0.7f * G_MAXINT16);
 }
 
 /**
@@ -308,7 +308,7 @@ playtest_demo_speech_synthesize_synthetic (const char *text,
   const char *p = valid;
 
   emit_silence (&voice, 40);
-  while (*p != '\0' && floats->len < (guint)MAX_SECONDS * PLAYTEST_DEMO_SPEECH_RATE)
+  while (*p != '\0' && floats->len < (guint) MAX_SECONDS * PLAYTEST_DEMO_SPEECH_RATE)
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -318,7 +318,7 @@ playtest_demo_speech_synthesize_synthetic (const char *text,
 
           while (*end != '\0' && (g_unichar_isalnum (g_utf8_get_char (end)) || *end == '\''))
             end = g_utf8_next_char (end);
-          emit_word (&voice, p, end, base_hz, (double)(p - valid) / length);
+          emit_word (&voice, p, end, base_hz, (double) (p - valid) / length);
           emit_silence (&voice, 35);
           p = end;
           continue;
@@ -392,19 +392,19 @@ wav_at_demo_rate (GArray *samples)
   gsize n;
 
   if (espeak_rate == PLAYTEST_DEMO_SPEECH_RATE)
-    return playtest_wav_new_pcm16 ((const gint16 *)(gpointer)samples->data, samples->len,
+    return playtest_wav_new_pcm16 ((const gint16 *) (gpointer) samples->data, samples->len,
                                    PLAYTEST_DEMO_SPEECH_RATE, 1);
 
-  n = (gsize)((double)samples->len * PLAYTEST_DEMO_SPEECH_RATE / espeak_rate);
+  n = (gsize) ((double) samples->len * PLAYTEST_DEMO_SPEECH_RATE / espeak_rate);
   resampled = g_new (gint16, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     {
-      double pos = (double)i * espeak_rate / PLAYTEST_DEMO_SPEECH_RATE;
-      gsize j = MIN ((gsize)pos, samples->len - 1);
+      double pos = (double) i * espeak_rate / PLAYTEST_DEMO_SPEECH_RATE;
+      gsize j = MIN ((gsize) pos, samples->len - 1);
       gsize k = MIN (j + 1, samples->len - 1);
-      double frac = pos - (double)j;
+      double frac = pos - (double) j;
 
-      resampled[i] = (gint16)((1.0 - frac) * g_array_index (samples, gint16, j) +
+      resampled[i] = (gint16) ((1.0 - frac) * g_array_index (samples, gint16, j) +
                               frac * g_array_index (samples, gint16, k));
     }
 
@@ -567,7 +567,7 @@ synthesize_thread (GTask        *task,
     return;
 
   wav = playtest_demo_speech_synthesize (job->text, &job->voice, job->engine);
-  g_task_return_pointer (task, wav, (GDestroyNotify)g_bytes_unref);
+  g_task_return_pointer (task, wav, (GDestroyNotify) g_bytes_unref);
 }
 
 /**
@@ -603,7 +603,7 @@ playtest_demo_speech_synthesize_async (const char               *text,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, playtest_demo_speech_synthesize_async);
-  g_task_set_task_data (task, job, (GDestroyNotify)speech_job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) speech_job_free);
   /* A cancelled caller hears back at once; the worker finishes its sentence unheard. */
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, synthesize_thread);
