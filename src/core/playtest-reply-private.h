@@ -15,10 +15,6 @@ G_BEGIN_DECLS
 
 PlaytestReply   *playtest_reply_new                (void);
 
-/* Merges one JSON object (a whole reply, or one SSE chunk) into @self. Text is appended when
- * @append_text is set (stream chunks), replaced otherwise. Returns the text piece this object
- * added (owned by the caller, %NULL if none or a repeat) and, in @audio_out, the WAV bytes it
- * carried, if any. Problems with single fields become warnings on the reply. */
 char            *playtest_reply_merge_object       (PlaytestReply  *self,
                                                     JsonObject     *object,
                                                     gboolean        append_text,
