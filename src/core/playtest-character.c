@@ -142,19 +142,14 @@ parse_list (const char  *json,
             JsonNode   **root_out,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = playtest_json_parse (json, length);
   g_autofree char *excerpt = NULL;
   JsonArray *list;
 
-  if (json != NULL && json_parser_load_from_data (parser, json, length, NULL))
+  if (root != NULL && (list = find_list (root, key)) != NULL)
     {
-      root = json_parser_steal_root (parser);
-      if (root != NULL && (list = find_list (root, key)) != NULL)
-        {
-          *root_out = g_steal_pointer (&root);
-          return list;
-        }
+      *root_out = g_steal_pointer (&root);
+      return list;
     }
 
   excerpt = json != NULL ? playtest_text_excerpt (json, length, EXCERPT_MAX_CHARS) : NULL;

@@ -1,7 +1,7 @@
 /* playtest-client-error-private.h
  *
- * What the parsers share: showing untrusted server text to the user, and telling a
- * `process_failure` reply from a real one.
+ * What the parsers share: reading JSON that may not be JSON, showing untrusted server text to
+ * the user, and telling a `process_failure` reply from a real one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,9 @@
 
 G_BEGIN_DECLS
 
+JsonNode *playtest_json_parse                            (const char *text,
+                                                         gssize      length);
+gboolean  playtest_json_node_is_string                   (JsonNode   *node);
 char     *playtest_text_excerpt                          (const char *text,
                                                          gssize      length,
                                                          guint       max_chars);

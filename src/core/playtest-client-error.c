@@ -62,6 +62,44 @@ static const char * const reference_keys[] = {
 };
 
 /**
+ * playtest_json_parse: (skip)
+ * @text: (nullable): text that may or may not be JSON, not necessarily NUL-terminated
+ * @length: its length, or -1 if NUL-terminated
+ *
+ * Parses @text when it is JSON; server bodies often are not, which is no error here.
+ *
+ * Returns: (transfer full) (nullable): the root node, or %NULL if @text is empty or not JSON
+ */
+JsonNode *
+playtest_json_parse (const char *text,
+                     gssize      length)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text == NULL || length == 0)
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, length, NULL))
+    return NULL;
+
+  return json_parser_steal_root (parser);
+}
+
+/**
+ * playtest_json_node_is_string: (skip)
+ * @node: (nullable): a node
+ *
+ * Returns: whether @node is a JSON string
+ */
+gboolean
+playtest_json_node_is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/**
  * playtest_text_excerpt:
  * @text: (nullable): untrusted text, not necessarily UTF-8 or NUL-terminated
  * @length: its length, or -1 if NUL-terminated
@@ -158,9 +196,7 @@ stringify_object (JsonObject *object,
     "message", "msg", "detail", "error", "ERROR", "description", NULL
   };
 
-  if (json_object_has_member (object, "msg")
-      && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "msg"))
-      && json_node_get_value_type (json_object_get_member (object, "msg")) == G_TYPE_STRING)
+  if (playtest_json_node_is_string (json_object_get_member (object, "msg")))
     {
       char *item = stringify_validation_item (object);
 
@@ -211,7 +247,7 @@ stringify_node (JsonNode *node,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
 
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (playtest_json_node_is_string (node))
     words = g_strdup (json_node_get_string (node));
   else if (JSON_NODE_HOLDS_VALUE (node))
     words = json_to_string (node, FALSE);
@@ -253,18 +289,6 @@ text_is_process_failure (const char *text)
   return text != NULL && g_ascii_strncasecmp (text, "process_failure", 15) == 0;
 }
 
-static JsonNode *
-parse_json (const char *text,
-            gsize       length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (length == 0 || !json_parser_load_from_data (parser, text, length, NULL))
-    return NULL;
-
-  return json_parser_steal_root (parser);
-}
-
 /* The server's words from a JSON body: an error key (with a reference id beside it if
  * there is one), else the `text` of a `process_failure` reply, else %NULL. */
 static char *
@@ -288,7 +312,7 @@ static char *
 json_body_words (const char *text,
                  gsize       length)
 {
-  g_autoptr(JsonNode) root = parse_json (text, length);
+  g_autoptr(JsonNode) root = playtest_json_parse (text, length);
 
   if (root == NULL)
     return NULL;
@@ -702,7 +726,7 @@ playtest_client_error_is_process_failure (GBytes *body)
   if (body == NULL || (data = g_bytes_get_data (body, &size)) == NULL || size == 0)
     return FALSE;
 
-  root = parse_json (data, size);
+  root = playtest_json_parse (data, size);
 
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
          && playtest_client_error_object_is_process_failure (json_node_get_object (root));
@@ -721,8 +745,7 @@ playtest_client_error_object_is_process_failure (JsonObject *object)
 {
   JsonNode *text = json_object_get_member (object, "text");
 
-  return text != NULL && JSON_NODE_HOLDS_VALUE (text)
-         && json_node_get_value_type (text) == G_TYPE_STRING
+  return playtest_json_node_is_string (text)
          && text_is_process_failure (json_node_get_string (text));
 }
 

@@ -171,12 +171,6 @@ node_type_name (JsonNode *node)
     }
 }
 
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 /* The text of a field meant to be a string. Anything else is shown as it arrived, as JSON,
  * with a warning: an emotion sent as an object is still worth seeing. Empty is absent. */
 static char *
@@ -189,7 +183,7 @@ node_to_text (PlaytestReply *self,
   if (JSON_NODE_HOLDS_NULL (node))
     return NULL;
 
-  if (node_is_string (node))
+  if (playtest_json_node_is_string (node))
     text = g_strdup (json_node_get_string (node));
   else
     {
@@ -418,7 +412,7 @@ merge_audio (PlaytestReply *self,
 
   if (JSON_NODE_HOLDS_NULL (node))
     return NULL;
-  if (!node_is_string (node))
+  if (!playtest_json_node_is_string (node))
     {
       playtest_reply_add_warning (self, _("audio had an unexpected type (%s); it was ignored"),
                                   node_type_name (node));
@@ -440,7 +434,7 @@ merge_sample_rate (PlaytestReply *self,
   if (JSON_NODE_HOLDS_NULL (node))
     return;
 
-  if (node_is_string (node))
+  if (playtest_json_node_is_string (node))
     {
       g_autofree char *text = g_strstrip (g_strdup (json_node_get_string (node)));
 
@@ -493,7 +487,7 @@ merge_action_sequence (PlaytestReply *self,
 {
   g_autoptr(GPtrArray) actions = g_ptr_array_new_null_terminated (4, g_free, TRUE);
 
-  if (node_is_string (node))
+  if (playtest_json_node_is_string (node))
     add_action_lines (actions, json_node_get_string (node));
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
