@@ -130,6 +130,6 @@ playtest_cli_characters (int    argc,
   playtest_client_list_characters_async (client, wait.cancellable, playtest_cli_wait_cb, &wait);
   result = playtest_cli_wait_run (&wait);
   characters = playtest_client_list_characters_finish (client, result, &error);
-  return playtest_cli_finish_list (&wait, characters, error, options.common.json, characters_to_json,
-                                   characters_print_plain);
+  return playtest_cli_finish_list (&wait, characters, error, options.common.json,
+                                   characters_to_json, characters_print_plain);
 }

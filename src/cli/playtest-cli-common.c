@@ -24,7 +24,8 @@ typedef struct
 } PlaytestCliCommand;
 
 static const PlaytestCliCommand commands[] = {
-  { "say", playtest_cli_say, N_("Send one line (typed or spoken) to a character, print its reply") },
+  { "say", playtest_cli_say,
+    N_("Send one line (typed or spoken) to a character, print its reply") },
   { "characters", playtest_cli_characters, N_("List the characters the key can talk to") },
   { "sections", playtest_cli_sections, N_("List the narrative sections of a character") },
   { "demo-server", playtest_cli_demo_server, N_("Run the demo backend: demo characters, no key") },
@@ -40,11 +41,12 @@ describe_commands (void)
     g_string_append_printf (text, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
 
   g_string_append_printf (text, "\n%s\n\n%s\n\n%s",
-                          _("Run “convai-playtest-cli COMMAND --help” for the options of a command."),
-                          _("The API key comes from the environment variable CONVAI_API_KEY or from "
-                            "a file given with --api-key-file FILE, never from the command line, "
-                            "where other users could see it. Without a key, start the demo backend "
-                            "with “convai-playtest-cli demo-server” and add "
+                          _("Run “convai-playtest-cli COMMAND --help” for the options of a "
+                            "command."),
+                          _("The API key comes from the environment variable CONVAI_API_KEY or "
+                            "from a file given with --api-key-file FILE, never from the command "
+                            "line, where other users could see it. Without a key, start the demo "
+                            "backend with “convai-playtest-cli demo-server” and add "
                             "“--base-url http://127.0.0.1:8123” to the other commands."),
                           _("Exit status: 0 success; 1 the service answered with an error; "
                             "2 usage error; 3 network failure or timeout."));

@@ -360,6 +360,12 @@ reply_dup_actions_line (PlaytestReply *reply)
 }
 
 static const char *
+or_empty (const char *value)
+{
+  return value != NULL ? value : "";
+}
+
+static const char *
 or_dash (const char *value)
 {
   return value != NULL && *value != '\0' ? value : "—";
@@ -377,7 +383,7 @@ say_print_plain (SayOptions      *options,
   if (options->printed_piece)
     g_print ("\n");
   else
-    g_print ("%s\n", playtest_reply_get_text (reply) != NULL ? playtest_reply_get_text (reply) : "");
+    g_print ("%s\n", or_empty (playtest_reply_get_text (reply)));
 
   /* The labels stay in English: scripts read them. */
   g_print ("emotion: %s\n", or_dash (playtest_reply_get_emotion (reply)));
