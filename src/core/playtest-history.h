@@ -72,6 +72,7 @@ PlaytestHistory   *playtest_history_new                  (const char          *d
                                                           GError             **error);
 PlaytestHistory   *playtest_history_new_default          (GError             **error);
 const char        *playtest_history_get_directory        (PlaytestHistory     *self);
+const char        *playtest_history_get_database_path    (PlaytestHistory     *self);
 
 char              *playtest_history_new_conversation     (PlaytestHistory     *self,
                                                           const char          *character_id,
