@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (PlaytestConversationView, playtest_conversation_view, PLAY
 GtkWidget    *playtest_conversation_view_new               (void);
 void          playtest_conversation_view_set_conversation  (PlaytestConversationView *self,
                                                             PlaytestConversation     *conversation);
+void          playtest_conversation_view_set_model         (PlaytestConversationView *self,
+                                                            GListModel               *turns);
 void          playtest_conversation_view_set_section_names (PlaytestConversationView *self,
                                                             GHashTable               *section_names);
 void          playtest_conversation_view_set_character_name (PlaytestConversationView *self,
