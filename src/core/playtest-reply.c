@@ -349,8 +349,8 @@ decode_base64 (const char *text,
 }
 
 static void
-add_audio_chunk (PlaytestReply *self,
-                 GBytes        *wav,
+add_audio_chunk (PlaytestReply         *self,
+                 GBytes                *wav,
                  const PlaytestWavInfo *info)
 {
   PlaytestWavInfo first;
