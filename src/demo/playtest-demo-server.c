@@ -999,6 +999,7 @@ check_turn_input (PlaytestDemoServer  *self,
 {
   PlaytestWavInfo info;
   g_autoptr(GError) wav_error = NULL;
+  guint ms;
 
   if (file == NULL)
     {
@@ -1025,12 +1026,9 @@ check_turn_input (PlaytestDemoServer  *self,
       return FALSE;
     }
 
-  {
-    guint ms = playtest_wav_info_get_duration_ms (&info);
-
-    /* No speech recognition here: the transcript says what arrived. */
-    *user_query = g_strdup_printf ("(voice message, %u.%u s)", ms / 1000, (ms % 1000) / 100);
-  }
+  /* No speech recognition here: the transcript says what arrived. */
+  ms = playtest_wav_info_get_duration_ms (&info);
+  *user_query = g_strdup_printf ("(voice message, %u.%u s)", ms / 1000, (ms % 1000) / 100);
 
   return TRUE;
 }
