@@ -59,7 +59,5 @@ guint        playtest_client_error_get_status       (const GError *error);
 const char  *playtest_client_error_get_server_message (const GError *error);
 int          playtest_client_error_get_retry_after  (const GError *error);
 const char  *playtest_client_error_code_to_string   (PlaytestClientError code);
-void         playtest_client_error_redact           (GError       *error,
-                                                     const char   *secret);
 
 G_END_DECLS

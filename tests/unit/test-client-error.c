@@ -298,7 +298,6 @@ test_no_secret_in_messages (void)
   const char *key = "sk-live-0123456789abcdef";
   g_autofree char *echo = g_strdup_printf ("{\"ERROR\": \"Invalid API key provided: %s\"}", key);
   g_autoptr(GError) error = error_for (401, "application/json", echo, NULL);
-  g_autoptr(GError) copy = NULL;
 
   /* Messages hold the status and the server's words only: with an ordinary body the
    * message is exactly those, so nothing else (such as a request header) can be in it. */
@@ -310,19 +309,9 @@ test_no_secret_in_messages (void)
       g_assert_null (strstr (plain->message, key));
     }
 
-  /* A server that echoes the key back: the client redacts it. */
+  /* A server that echoes the key back: the words are kept as they came here; the client
+   * takes the key out of the body before it builds the error (see test-client-hostile). */
   g_assert_nonnull (strstr (error->message, key));
-  playtest_client_error_redact (error, key);
-  g_assert_null (strstr (error->message, key));
-  g_assert_null (strstr (playtest_client_error_get_server_message (error), key));
-  g_assert_cmpstr (error->message, ==,
-                   "HTTP 401 Unauthorized: Invalid API key provided: [redacted]");
-
-  /* Short "secrets" would mangle words, and other domains and NULL are left alone. */
-  copy = g_error_copy (error);
-  playtest_client_error_redact (copy, "API");
-  g_assert_cmpstr (copy->message, ==, error->message);
-  playtest_client_error_redact (NULL, key);
 }
 
 static void
