@@ -1000,8 +1000,8 @@ history_save_audio (PlaytestHistory          *self,
  *
  * Commits @turn: inserts it the first time (and gives it its id), updates it in place
  * after that. Audio the turn holds in memory is written beside the database and the turn
- * learns the files' paths; a complete turn then releases its audio from memory (a failed one
- * keeps it, to be sent again). When this returns %TRUE the turn survives a crash.
+ * learns the files' paths, then releases its audio from memory (a retry reads the recording
+ * back from its file). When this returns %TRUE the turn survives a crash.
  *
  * If only an audio file could not be written, the turn's row is saved all the same (the
  * turn has its id) and this returns %FALSE with %PLAYTEST_HISTORY_ERROR_WRITE.
@@ -1054,8 +1054,7 @@ playtest_history_save_turn (PlaytestHistory *self,
   if (audio_error != NULL)
     return g_propagate_error (error, g_steal_pointer (&audio_error)), FALSE;
 
-  if (playtest_turn_get_state (turn) == PLAYTEST_TURN_COMPLETE)
-    playtest_turn_release_audio (turn);
+  playtest_turn_release_audio (turn);
 
   return TRUE;
 }

@@ -1,0 +1,868 @@
+/* test-history.c: the history store — round trips, durability, search, damaged files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "playtest-client-error.h"
+#include "playtest-history.h"
+#include "playtest-reply-private.h"
+#include "playtest-turn-private.h"
+
+#define MIRA "char-mira"
+#define OREN "char-oren"
+
+typedef struct
+{
+  char            *directory;
+  PlaytestHistory *history;
+} Fixture;
+
+/* Removes a folder and all below it. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static PlaytestHistory *
+open_history (const char *directory)
+{
+  g_autoptr(GError) error = NULL;
+  PlaytestHistory *history = playtest_history_new (directory, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (history);
+
+  return history;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->directory = g_dir_make_tmp ("test-history-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->history = open_history (fixture->directory);
+}
+
+static void
+fixture_reopen (Fixture *fixture)
+{
+  g_assert_finalize_object (g_steal_pointer (&fixture->history));
+  fixture->history = open_history (fixture->directory);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->history != NULL)
+    g_assert_finalize_object (g_steal_pointer (&fixture->history));
+  remove_tree (fixture->directory);
+  g_free (fixture->directory);
+}
+
+/* Turns */
+
+static GBytes *
+make_voice (gsize  n_frames,
+            gint16 value)
+{
+  g_autofree gint16 *samples = g_new (gint16, n_frames);
+
+  for (gsize i = 0; i < n_frames; i++)
+    samples[i] = value + (gint16) (i % 7);
+
+  return playtest_wav_new_pcm16 (samples, n_frames, 16000, 1);
+}
+
+/* A voice reply with every field the service can send, and timings. */
+static PlaytestReply *
+make_full_reply (const char *text)
+{
+  g_autoptr(GBytes) voice = make_voice (2205, -300);
+  g_autofree char *audio = g_base64_encode (g_bytes_get_data (voice, NULL),
+                                            g_bytes_get_size (voice));
+  g_autofree char *json = g_strdup_printf (
+    "{\"text\": \"%s\", \"audio\": \"%s\", \"sessionID\": \"sess-4f2a\", \"action\": \"Wave\","
+    " \"actionSequence\": \"Wave\\nOffer Drink\", \"emotion\": \"joy\","
+    " \"narrativeSectionId\": \"sec-quest\", \"userQuery\": \"where is the silver ring\","
+    " \"surprise\": 1}", text, audio);
+  g_autoptr(GError) error = NULL;
+  PlaytestReply *reply = playtest_reply_new_from_json (json, -1, &error);
+  PlaytestTimings *timings;
+
+  g_assert_no_error (error);
+  timings = playtest_reply_get_timings_mut (reply);
+  timings->request_start = 5000000;
+  timings->first_byte = 5120000;
+  timings->first_audio = 5340000;
+  timings->complete = 5900000;
+  playtest_reply_add_warning (reply, "a test warning");
+
+  return reply;
+}
+
+static PlaytestTurn *
+make_voice_turn (GBytes **voice_out)
+{
+  g_autoptr(GBytes) voice = make_voice (8000, 1200);
+  g_autoptr(PlaytestReply) reply = make_full_reply ("The ring? Ah, it is in the well.");
+  PlaytestTurn *turn = playtest_turn_new_for_audio (MIRA, voice);
+  g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
+
+  g_assert_nonnull (request);
+  playtest_turn_complete (turn, reply);
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_nonnull (playtest_turn_get_reply_audio (turn));
+
+  *voice_out = g_steal_pointer (&voice);
+  return turn;
+}
+
+static PlaytestTurn *
+make_text_turn (const char *character_id,
+                const char *user_text,
+                const char *reply_text)
+{
+  g_autofree char *json = g_strdup_printf ("{\"text\": \"%s\", \"sessionID\": \"s-%s\"}",
+                                           reply_text, character_id);
+  g_autoptr(PlaytestReply) reply = playtest_reply_new_from_json (json, -1, NULL);
+  PlaytestTurn *turn = playtest_turn_new (character_id, user_text);
+
+  g_assert_nonnull (reply);
+  playtest_turn_complete (turn, reply);
+  return turn;
+}
+
+static char *
+new_conversation (Fixture    *fixture,
+                  const char *character_id)
+{
+  g_autoptr(GError) error = NULL;
+  char *id = playtest_history_new_conversation (fixture->history, character_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+
+  return id;
+}
+
+static void
+save (Fixture      *fixture,
+      const char   *conversation_id,
+      PlaytestTurn *turn)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (playtest_history_save_turn (fixture->history, conversation_id, turn, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+}
+
+static GPtrArray *
+load (Fixture    *fixture,
+      const char *conversation_id)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *turns = playtest_history_load_turns (fixture->history, conversation_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (turns);
+
+  return turns;
+}
+
+static void
+assert_bytes_equal_file (GBytes     *bytes,
+                         const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+assert_records_equal (const PlaytestTurnRecord *a,
+                      const PlaytestTurnRecord *b)
+{
+  g_assert_cmpint (a->id, ==, b->id);
+  g_assert_cmpstr (a->character_id, ==, b->character_id);
+  g_assert_cmpstr (a->session_id, ==, b->session_id);
+  g_assert_true (g_date_time_equal (a->sent_at, b->sent_at));
+  g_assert_cmpint (a->state, ==, b->state);
+  g_assert_cmpstr (a->user_text, ==, b->user_text);
+  g_assert_cmpstr (a->user_audio_path, ==, b->user_audio_path);
+  g_assert_cmpuint (a->user_audio_duration_ms, ==, b->user_audio_duration_ms);
+  g_assert_cmpstr (a->reply_text, ==, b->reply_text);
+  g_assert_cmpstr (a->user_query, ==, b->user_query);
+  g_assert_cmpstr (a->emotion, ==, b->emotion);
+  g_assert_cmpstr (a->action, ==, b->action);
+  g_assert_cmpstrv (a->actions, b->actions);
+  g_assert_cmpstr (a->narrative_section_id, ==, b->narrative_section_id);
+  g_assert_cmpstr (a->reply_audio_path, ==, b->reply_audio_path);
+  g_assert_cmpuint (a->reply_audio_duration_ms, ==, b->reply_audio_duration_ms);
+  g_assert_cmpstr (a->reply_json, ==, b->reply_json);
+  g_assert_cmpstrv (a->warnings, b->warnings);
+  g_assert_cmpstr (a->request_description, ==, b->request_description);
+  g_assert_cmpint (a->first_byte_ms, ==, b->first_byte_ms);
+  g_assert_cmpint (a->first_audio_ms, ==, b->first_audio_ms);
+  g_assert_cmpint (a->total_ms, ==, b->total_ms);
+  g_assert_cmpint (a->error_code, ==, b->error_code);
+  g_assert_cmpuint (a->error_status, ==, b->error_status);
+  g_assert_cmpstr (a->error_message, ==, b->error_message);
+  g_assert_cmpint (a->retry_after, ==, b->retry_after);
+}
+
+static void
+assert_in_audio_dir (Fixture    *fixture,
+                     const char *path)
+{
+  g_autofree char *audio_dir = g_build_filename (fixture->directory, "audio", NULL);
+  g_autofree char *parent = NULL;
+
+  g_assert_nonnull (path);
+  g_assert_true (g_path_is_absolute (path));
+  parent = g_path_get_dirname (path);
+  g_assert_cmpstr (parent, ==, audio_dir);
+  g_assert_true (g_str_has_suffix (path, ".wav"));
+}
+
+/* Tests */
+
+static void
+test_voice_round_trip (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GBytes) voice = NULL;
+  g_autoptr(PlaytestTurn) turn = make_voice_turn (&voice);
+  g_autoptr(GBytes) reply_audio = g_bytes_ref (playtest_turn_get_reply_audio (turn));
+  g_autoptr(GPtrArray) turns = NULL;
+  PlaytestTurnRecord saved, loaded;
+
+  save (fixture, conversation, turn);
+
+  /* The audio went to disk and out of memory. */
+  g_assert_null (playtest_turn_get_user_audio (turn));
+  g_assert_null (playtest_turn_get_reply_audio (turn));
+  assert_in_audio_dir (fixture, playtest_turn_get_user_audio_path (turn));
+  assert_in_audio_dir (fixture, playtest_turn_get_reply_audio_path (turn));
+  g_assert_cmpstr (playtest_turn_get_user_audio_path (turn), !=,
+                   playtest_turn_get_reply_audio_path (turn));
+  assert_bytes_equal_file (voice, playtest_turn_get_user_audio_path (turn));
+  assert_bytes_equal_file (reply_audio, playtest_turn_get_reply_audio_path (turn));
+
+  fixture_reopen (fixture);
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+
+  playtest_turn_get_record (turn, &saved);
+  playtest_turn_get_record (g_ptr_array_index (turns, 0), &loaded);
+  g_assert_cmpstr (loaded.conversation_id, ==, conversation);
+  assert_records_equal (&saved, &loaded);
+
+  /* Every field really was there to compare. */
+  g_assert_cmpstr (loaded.session_id, ==, "sess-4f2a");
+  g_assert_cmpstr (loaded.user_query, ==, "where is the silver ring");
+  g_assert_cmpstrv (loaded.actions, ((const char *[]) { "Wave", "Offer Drink", NULL }));
+  g_assert_cmpstr (loaded.narrative_section_id, ==, "sec-quest");
+  g_assert_cmpuint (loaded.user_audio_duration_ms, ==, 500);
+  g_assert_cmpuint (loaded.reply_audio_duration_ms, ==, 137);
+  g_assert_nonnull (loaded.reply_json);
+  g_assert_nonnull (loaded.request_description);
+  g_assert_nonnull (loaded.warnings[0]);
+  g_assert_cmpint (loaded.first_byte_ms, ==, 120);
+  g_assert_cmpint (loaded.first_audio_ms, ==, 340);
+  g_assert_cmpint (loaded.total_ms, ==, 900);
+  g_assert_cmpint (loaded.error_code, ==, -1);
+  g_assert_true (playtest_turn_is_voice (g_ptr_array_index (turns, 0)));
+}
+
+static void
+test_failed_turn (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(PlaytestTurn) turn = playtest_turn_new (MIRA, "Where is the ring?");
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"ERROR\": \"API rate limit exceeded\"}", 36);
+  g_autoptr(GError) failure = playtest_client_error_new_for_status (429, "application/json",
+                                                                    body, "30");
+  g_autoptr(GPtrArray) turns = NULL;
+  PlaytestTurn *restored;
+  const GError *error;
+
+  playtest_turn_fail (turn, failure);
+  save (fixture, conversation, turn);
+  fixture_reopen (fixture);
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  restored = g_ptr_array_index (turns, 0);
+  g_assert_cmpint (playtest_turn_get_id (restored), ==, playtest_turn_get_id (turn));
+  g_assert_cmpint (playtest_turn_get_state (restored), ==, PLAYTEST_TURN_FAILED);
+  g_assert_cmpstr (playtest_turn_get_user_text (restored), ==, "Where is the ring?");
+  g_assert_null (playtest_turn_get_reply_text (restored));
+  error = playtest_turn_get_error (restored);
+  g_assert_error (error, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_RATE_LIMITED);
+  g_assert_cmpstr (error->message, ==, failure->message);
+  g_assert_cmpuint (playtest_client_error_get_status (error), ==, 429);
+  g_assert_cmpint (playtest_client_error_get_retry_after (error), ==, 30);
+}
+
+/* A turn saved while pending (or half streamed) and saved again complete is one row, with
+ * the search index following its text. */
+static void
+test_update_in_place (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(PlaytestTurn) turn = playtest_turn_new (MIRA, "Tell me of the harbour");
+  g_autoptr(PlaytestReply) reply = make_full_reply ("The harbour froze last winter.");
+  g_autoptr(PlaytestConversationInfo) info = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  gint64 id;
+
+  playtest_turn_append_text (turn, "Zebras");
+  save (fixture, conversation, turn);
+  id = playtest_turn_get_id (turn);
+
+  hits = playtest_history_search (fixture->history, "zebras", 0, NULL);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  playtest_turn_complete (turn, reply);
+  save (fixture, conversation, turn);
+  g_assert_cmpint (playtest_turn_get_id (turn), ==, id);
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  g_assert_cmpint (playtest_turn_get_id (g_ptr_array_index (turns, 0)), ==, id);
+  g_assert_cmpint (playtest_turn_get_state (g_ptr_array_index (turns, 0)), ==,
+                   PLAYTEST_TURN_COMPLETE);
+  g_assert_cmpstr (playtest_turn_get_reply_text (g_ptr_array_index (turns, 0)), ==,
+                   "The harbour froze last winter.");
+  assert_in_audio_dir (fixture, playtest_turn_get_reply_audio_path (g_ptr_array_index (turns, 0)));
+
+  info = playtest_history_get_conversation (fixture->history, conversation, NULL);
+  g_assert_cmpuint (info->n_turns, ==, 1);
+
+  hits = playtest_history_search (fixture->history, "zebras", 0, NULL);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = playtest_history_search (fixture->history, "froze", 0, NULL);
+  g_assert_cmpuint (hits->len, ==, 1);
+}
+
+/* A turn that was still under way when it was stored (the app ended) comes back failed, so
+ * it can be sent again. */
+static void
+test_unfinished_turn_restored_as_failed (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(PlaytestTurn) turn = playtest_turn_new (MIRA, "Are you there?");
+  g_autoptr(GPtrArray) turns = NULL;
+
+  save (fixture, conversation, turn);
+  turns = load (fixture, conversation);
+  g_assert_cmpint (playtest_turn_get_state (g_ptr_array_index (turns, 0)), ==,
+                   PLAYTEST_TURN_FAILED);
+  g_assert_cmpstr (playtest_turn_get_user_text (g_ptr_array_index (turns, 0)), ==,
+                   "Are you there?");
+  g_assert_nonnull (playtest_turn_get_error (g_ptr_array_index (turns, 0)));
+}
+
+static void
+assert_conversation_ids (GPtrArray  *infos,
+                         const char *first,
+                         ...)
+{
+  va_list args;
+  const char *id = first;
+  guint i = 0;
+
+  va_start (args, first);
+  for (; id != NULL; id = va_arg (args, const char *), i++)
+    {
+      g_assert_cmpuint (i, <, infos->len);
+      g_assert_cmpstr (((PlaytestConversationInfo *) infos->pdata[i])->conversation_id, ==, id);
+    }
+  va_end (args);
+  g_assert_cmpuint (i, ==, infos->len);
+}
+
+static void
+test_conversations (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(PlaytestConversationInfo) last = NULL;
+  g_autoptr(PlaytestConversationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autoptr(PlaytestTurn) turn = make_text_turn (MIRA, "Hello there", "Welcome!");
+  g_autoptr(GPtrArray) list = NULL;
+
+  /* An empty store has no last conversation, and that is no error. */
+  g_assert_null (playtest_history_get_last_conversation (fixture->history, &error));
+  g_assert_no_error (error);
+
+  a = new_conversation (fixture, MIRA);
+  b = new_conversation (fixture, OREN);
+  c = new_conversation (fixture, MIRA);
+  g_assert_cmpstr (a, !=, c);
+
+  last = playtest_history_get_last_conversation (fixture->history, NULL);
+  g_assert_cmpstr (last->conversation_id, ==, c);
+  g_clear_pointer (&last, playtest_conversation_info_free);
+
+  save (fixture, a, turn);
+
+  list = playtest_history_list_conversations (fixture->history, NULL, 0, NULL);
+  assert_conversation_ids (list, a, c, b, NULL);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = playtest_history_list_conversations (fixture->history, MIRA, 0, NULL);
+  assert_conversation_ids (list, a, c, NULL);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = playtest_history_list_conversations (fixture->history, NULL, 2, NULL);
+  assert_conversation_ids (list, a, c, NULL);
+
+  last = playtest_history_get_last_conversation (fixture->history, NULL);
+  g_assert_cmpstr (last->conversation_id, ==, a);
+  g_assert_cmpstr (last->character_id, ==, MIRA);
+  g_assert_cmpstr (last->session_id, ==, "s-" MIRA);
+  g_assert_cmpuint (last->n_turns, ==, 1);
+  g_assert_cmpstr (last->first_line, ==, "Hello there");
+  g_assert_true (g_date_time_equal (last->started_at, playtest_turn_get_sent_at (turn)));
+  g_assert_cmpint (g_date_time_compare (last->updated_at, last->started_at), >=, 0);
+
+  info = playtest_history_get_conversation (fixture->history, b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->character_id, ==, OREN);
+  g_assert_null (info->session_id);
+  g_assert_null (info->first_line);
+  g_assert_cmpuint (info->n_turns, ==, 0);
+  g_assert_nonnull (info->started_at);
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(PlaytestTurn) turn = make_text_turn (MIRA, "Hello", "Hi");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (playtest_history_get_conversation (fixture->history, "nope", &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (playtest_history_load_turns (fixture->history, "nope", &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (playtest_history_save_turn (fixture->history, "nope", turn, &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_NOT_FOUND);
+  g_assert_cmpint (playtest_turn_get_id (turn), ==, 0);
+}
+
+static GPtrArray *
+search (Fixture    *fixture,
+        const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *hits = playtest_history_search (fixture->history, query, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (hits);
+
+  return hits;
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *old = new_conversation (fixture, MIRA);
+  g_autofree char *recent = new_conversation (fixture, OREN);
+  g_autoptr(PlaytestTurn) ring = make_text_turn (MIRA, "Where did you hide the silver ring?",
+                                                 "Under the floorboards, dear.");
+  g_autoptr(PlaytestTurn) other = make_text_turn (MIRA, "Nice weather", "Rain, as always.");
+  g_autoptr(PlaytestTurn) dragons = make_text_turn (OREN, "Tell me about dragons",
+                                                    "Dragons guard the ring of fire.");
+  g_autoptr(GBytes) voice = NULL;
+  g_autoptr(PlaytestTurn) spoken = make_voice_turn (&voice);
+  g_autoptr(GPtrArray) hits = NULL;
+  PlaytestSearchHit *hit;
+
+  save (fixture, old, ring);
+  save (fixture, old, other);
+  save (fixture, recent, dragons);
+  fixture_reopen (fixture);
+
+  /* A prefix of a word the user typed, in an older conversation. */
+  hits = search (fixture, "silv");
+  g_assert_cmpuint (hits->len, ==, 1);
+  hit = hits->pdata[0];
+  g_assert_cmpstr (hit->conversation_id, ==, old);
+  g_assert_cmpint (hit->turn_id, ==, playtest_turn_get_id (ring));
+  g_assert_cmpstr (hit->character_id, ==, MIRA);
+  g_assert_true (g_date_time_equal (hit->sent_at, playtest_turn_get_sent_at (ring)));
+  g_assert_nonnull (strstr (hit->snippet, "«silver»"));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* Across conversations, newest first; case does not matter. */
+  hits = search (fixture, "RING");
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpint (((PlaytestSearchHit *) hits->pdata[0])->turn_id, ==,
+                   playtest_turn_get_id (dragons));
+  g_assert_cmpstr (((PlaytestSearchHit *) hits->pdata[0])->conversation_id, ==, recent);
+  g_assert_cmpint (((PlaytestSearchHit *) hits->pdata[1])->turn_id, ==,
+                   playtest_turn_get_id (ring));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* The character's words, every word required, and the limit. */
+  hits = search (fixture, "floorboard");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (fixture, "dragons silver");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = playtest_history_search (fixture->history, "ring", 1, NULL);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* The transcript of a spoken turn. */
+  save (fixture, recent, spoken);
+  hits = search (fixture, "silver ring");
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpint (((PlaytestSearchHit *) hits->pdata[0])->turn_id, ==,
+                   playtest_turn_get_id (spoken));
+}
+
+static void
+test_hostile_queries (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const char * const finding[] = {
+    "\"ring", "ring\"", "\"ring\"", "(ring", "ring)", "-ring", "ring*", "ring -", "^ring",
+    "'ring'", "ring;", "\xff ring", "the ring", "ring:",
+  };
+  static const char * const others[] = {
+    "", " ", "\t\n", "\"", "\"\"", "*", "-", "(", ")", "((", "NEAR(", "NEAR(a b", "AND", "OR",
+    "NOT", "^", ":", "user_text:ring", "{user_text}: ring", "'", "\\", "«»", "🙂", "…",
+    "ring NEAR/2 silver", "x\" OR 1=1 --", "\xff\xfe", "NEAR(ring", "ring AND", "OR ring",
+    "NOT ring", "ri\"ng", "ring)) OR ((",
+  };
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(PlaytestTurn) turn = make_text_turn (MIRA, "Where is the ring?", "Gone.");
+  g_autoptr(GPtrArray) empty = NULL;
+
+  save (fixture, conversation, turn);
+
+  for (guint i = 0; i < G_N_ELEMENTS (finding); i++)
+    {
+      g_autoptr(GPtrArray) hits = search (fixture, finding[i]);
+
+      if (hits->len != 1)
+        g_error ("“%s” found %u turns instead of 1", finding[i], hits->len);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_ptr_array_unref (search (fixture, others[i]));
+
+  empty = search (fixture, "");
+  g_assert_cmpuint (empty->len, ==, 0);
+}
+
+static void
+test_durable_after_reopen (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) turns = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+      PlaytestTurn *turn = make_text_turn (MIRA, text, "ok");
+
+      save (fixture, conversation, turn);
+      g_ptr_array_add (saved, turn);
+    }
+
+  fixture_reopen (fixture);
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, saved->len);
+  for (guint i = 0; i < turns->len; i++)
+    {
+      g_assert_cmpint (playtest_turn_get_id (turns->pdata[i]), ==,
+                       playtest_turn_get_id (saved->pdata[i]));
+      g_assert_cmpstr (playtest_turn_get_user_text (turns->pdata[i]), ==,
+                       playtest_turn_get_user_text (saved->pdata[i]));
+    }
+}
+
+/* The child saves turns and dies without closing anything; whatever it was told is saved is
+ * there for the next start. */
+static void
+test_durable_after_crash (void)
+{
+  g_autoptr(PlaytestHistory) history = NULL;
+  g_autoptr(PlaytestConversationInfo) last = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *saved_home = NULL;
+  g_autofree char *directory = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *conversation = NULL;
+
+      history = playtest_history_new_default (NULL);
+      g_assert_nonnull (history);
+      conversation = playtest_history_new_conversation (history, MIRA, NULL);
+      for (guint i = 0; i < 5; i++)
+        {
+          g_autoptr(PlaytestTurn) turn = make_text_turn (MIRA, "Remember me", "Always.");
+
+          g_assert_true (playtest_history_save_turn (history, conversation, turn, NULL));
+        }
+      _exit (0);
+    }
+
+  home = g_dir_make_tmp ("test-history-home-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  saved_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  if (saved_home != NULL)
+    g_setenv ("XDG_DATA_HOME", saved_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
+  g_test_trap_assert_passed ();
+
+  directory = g_build_filename (home, "convai-playtest", NULL);
+  history = open_history (directory);
+  last = playtest_history_get_last_conversation (history, NULL);
+  g_assert_nonnull (last);
+  g_assert_cmpuint (last->n_turns, ==, 5);
+  turns = playtest_history_load_turns (history, last->conversation_id, NULL);
+  g_assert_cmpuint (turns->len, ==, 5);
+  g_assert_cmpstr (playtest_turn_get_reply_text (turns->pdata[4]), ==, "Always.");
+
+  g_clear_object (&history);
+  remove_tree (home);
+}
+
+static void
+test_corrupt_file (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("test-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (directory, "history.db", NULL);
+  g_autoptr(GString) junk = g_string_new (NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append (junk, "This is not a database, but the user's file all the same.\n");
+  g_assert_true (g_file_set_contents (path, junk->str, junk->len, NULL));
+
+  g_assert_null (playtest_history_new (directory, &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, path));
+
+  g_assert_true (g_file_get_contents (path, &after, &length, NULL));
+  g_assert_cmpmem (after, length, junk->str, junk->len);
+
+  remove_tree (directory);
+}
+
+static void
+test_cannot_open (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("test-history-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (directory, "a-file", NULL);
+  g_autofree char *below_file = g_build_filename (file, "history", NULL);
+  g_autofree char *read_only = g_build_filename (directory, "read-only", NULL);
+  g_autofree char *probe = g_build_filename (read_only, "probe", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* A file stands where the folder should be. */
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_assert_null (playtest_history_new (below_file, &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, below_file));
+  g_clear_error (&error);
+
+  /* A folder the user may not write to (root may write anywhere: then there is nothing to
+   * test). */
+  g_assert_cmpint (g_mkdir (read_only, 0500), ==, 0);
+  if (g_file_set_contents (probe, "x", 1, NULL))
+    g_test_message ("the read-only folder is writable (running as root?): part skipped");
+  else
+    {
+      g_assert_null (playtest_history_new (read_only, &error));
+      g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_OPEN);
+    }
+
+  g_chmod (read_only, 0700);
+  remove_tree (directory);
+}
+
+/* When the audio cannot be written, the words are saved all the same and the audio stays in
+ * memory for the next try. */
+static void
+test_audio_write_failure (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autofree char *audio_dir = g_build_filename (fixture->directory, "audio", NULL);
+  g_autoptr(GBytes) voice = NULL;
+  g_autoptr(PlaytestTurn) turn = make_voice_turn (&voice);
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_rmdir (audio_dir), ==, 0);
+  g_assert_true (g_file_set_contents (audio_dir, "in the way", -1, NULL));
+
+  g_assert_false (playtest_history_save_turn (fixture->history, conversation, turn, &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_WRITE);
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+  g_assert_nonnull (playtest_turn_get_user_audio (turn));
+  g_assert_nonnull (playtest_turn_get_reply_audio (turn));
+  g_assert_null (playtest_turn_get_user_audio_path (turn));
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  g_assert_cmpstr (playtest_turn_get_reply_text (turns->pdata[0]), ==,
+                   "The ring? Ah, it is in the well.");
+  g_clear_pointer (&turns, g_ptr_array_unref);
+
+  g_assert_cmpint (g_unlink (audio_dir), ==, 0);
+  g_assert_cmpint (g_mkdir (audio_dir, 0700), ==, 0);
+  save (fixture, conversation, turn);
+  assert_bytes_equal_file (voice, playtest_turn_get_user_audio_path (turn));
+  g_assert_null (playtest_turn_get_user_audio (turn));
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  g_assert_cmpstr (playtest_turn_get_user_audio_path (turns->pdata[0]), ==,
+                   playtest_turn_get_user_audio_path (turn));
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return text;
+}
+
+static void
+test_schema (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const char *path = playtest_history_get_database_path (fixture->history);
+  g_autofree char *expected_path = g_build_filename (fixture->directory, "history.db", NULL);
+  g_autofree char *mode = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *fts = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpstr (path, ==, expected_path);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  mode = query_text (db, "PRAGMA journal_mode");
+  version = query_text (db, "PRAGMA user_version");
+  fts = query_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'turns_fts'");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpstr (version, ==, "1");
+  g_assert_nonnull (strstr (fts, "fts5"));
+
+  /* A store from a newer version is left alone. */
+  g_assert_finalize_object (g_steal_pointer (&fixture->history));
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_null (playtest_history_new (fixture->directory, &error));
+  g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "newer"));
+}
+
+static void
+test_default_directory (void)
+{
+  g_autoptr(PlaytestHistory) history = playtest_history_new_default (NULL);
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "convai-playtest", NULL);
+
+  g_assert_nonnull (history);
+  g_assert_cmpstr (playtest_history_get_directory (history), ==, expected);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/history/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("voice-round-trip", test_voice_round_trip);
+  ADD ("failed-turn", test_failed_turn);
+  ADD ("update-in-place", test_update_in_place);
+  ADD ("unfinished-turn", test_unfinished_turn_restored_as_failed);
+  ADD ("conversations", test_conversations);
+  ADD ("not-found", test_not_found);
+  ADD ("search", test_search);
+  ADD ("hostile-queries", test_hostile_queries);
+  ADD ("durable-after-reopen", test_durable_after_reopen);
+  ADD ("audio-write-failure", test_audio_write_failure);
+  ADD ("schema", test_schema);
+  g_test_add_func ("/history/durable-after-crash", test_durable_after_crash);
+  g_test_add_func ("/history/corrupt-file", test_corrupt_file);
+  g_test_add_func ("/history/cannot-open", test_cannot_open);
+  g_test_add_func ("/history/default-directory", test_default_directory);
+
+#undef ADD
+
+  return g_test_run ();
+}
