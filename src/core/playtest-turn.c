@@ -1248,6 +1248,9 @@ playtest_turn_append_text (PlaytestTurn *self,
   if (self->state != PLAYTEST_TURN_PENDING && self->state != PLAYTEST_TURN_STREAMING)
     return;
 
+  /* The state first: a view that shows streaming text finds it streaming. */
+  set_state (self, PLAYTEST_TURN_STREAMING);
+
   if (piece != NULL && *piece != '\0')
     {
       char *text = g_strconcat (self->reply_text != NULL ? self->reply_text : "", piece, NULL);
@@ -1256,8 +1259,6 @@ playtest_turn_append_text (PlaytestTurn *self,
       self->reply_text = text;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_TEXT]);
     }
-
-  set_state (self, PLAYTEST_TURN_STREAMING);
 }
 
 static void
