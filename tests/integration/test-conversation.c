@@ -251,6 +251,27 @@ test_voice_reply (Fixture       *f,
 }
 
 static void
+test_voice_line (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.0);
+  PlaytestTurn *turn = playtest_conversation_send_audio (f->conversation, wav);
+
+  g_assert_cmpstr (f->events->str, ==, "items-changed 0 0 1;");
+  g_assert_true (playtest_turn_is_voice (turn));
+  g_assert_cmpuint (playtest_turn_get_user_audio_duration_ms (turn), ==, 1000);
+  wait_idle (f);
+
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_cmpstr (playtest_turn_get_user_text (turn), ==, "");
+  g_assert_cmpstr (playtest_turn_get_user_query (turn), ==, "(voice message, 1.0 s)");
+  g_assert_true (demo_test_is_session_id (playtest_turn_get_session_id (turn)));
+  assert_description_has (turn, "file: audio.wav, %" G_GSIZE_FORMAT " bytes\n",
+                          g_bytes_get_size (wav));
+  assert_description_has (turn, "sample_rate: 16000\n");
+}
+
+static void
 test_second_turn (Fixture       *f,
                   gconstpointer  data)
 {
@@ -580,6 +601,47 @@ test_history (Fixture       *f,
   remove_tree (dir);
 }
 
+/* A failed spoken turn is saved with its recording on disk and out of memory; Retry reads
+ * the recording back. */
+static void
+test_history_voice_retry (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-conversation-XXXXXX", NULL);
+  g_autoptr(GBytes) wav = demo_test_make_wav (16000, 1, 1.5);
+  g_autoptr(PlaytestHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  gsize saved_size = 0;
+  PlaytestTurn *turn;
+
+  history = playtest_history_new (dir, &error);
+  g_assert_no_error (error);
+  watch (f, playtest_conversation_new (f->client, history, "demo-mira"));
+  playtest_demo_server_set_api_key (f->server, KEY);
+
+  turn = playtest_conversation_send_audio (f->conversation, wav);
+  wait_idle (f);
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_FAILED);
+  g_assert_null (playtest_turn_get_user_audio (turn));
+  g_assert_true (g_file_get_contents (playtest_turn_get_user_audio_path (turn), &saved,
+                                      &saved_size, NULL));
+  g_assert_cmpmem (saved, saved_size, g_bytes_get_data (wav, NULL), g_bytes_get_size (wav));
+
+  playtest_client_set_api_key (f->client, KEY);
+  playtest_conversation_retry (f->conversation, turn);
+  wait_idle (f);
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_cmpstr (playtest_turn_get_user_query (turn), ==, "(voice message, 1.5 s)");
+  g_assert_cmpstr (f->events->str, ==, "items-changed 0 0 1;failed 0;completed 0;");
+  g_assert_cmpuint (f->history_errors->len, ==, 0);
+
+  g_clear_object (&f->conversation);
+  watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
+  g_assert_finalize_object (g_steal_pointer (&history));
+  remove_tree (dir);
+}
+
 static void
 test_history_error (Fixture       *f,
                     gconstpointer  data)
@@ -626,6 +688,7 @@ main (int   argc,
 
   ADD ("send", test_send);
   ADD ("voice-reply", test_voice_reply);
+  ADD ("voice-line", test_voice_line);
   ADD ("second-turn", test_second_turn);
   ADD ("queue-keeps-order", test_queue_keeps_order);
   ADD ("stream", test_stream);
@@ -634,6 +697,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("busy-notifies", test_busy_notifies);
   ADD ("history", test_history);
+  ADD ("history-voice-retry", test_history_voice_retry);
   ADD ("history-error", test_history_error);
 
 #undef ADD
