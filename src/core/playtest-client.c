@@ -415,31 +415,50 @@ playtest_client_exchange_finish (PlaytestClient   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Some services quote the key back in their error text; the user must never see it. */
+/* Where @key next occurs in @data from @from on, or @size. memchr finds candidates quickly:
+ * this runs over every reply body, voice replies included. */
+static gsize
+find_key (const guint8 *data,
+          gsize         size,
+          gsize         from,
+          const char   *key,
+          gsize         key_len)
+{
+  while (from + key_len <= size)
+    {
+      const guint8 *hit = memchr (data + from, key[0], size - from - key_len + 1);
+
+      if (hit == NULL)
+        break;
+      from = hit - data;
+      if (memcmp (hit, key, key_len) == 0)
+        return from;
+      from++;
+    }
+
+  return size;
+}
+
+/* Some services quote the key back, in error text or anywhere else; the user must never see
+ * it, on screen, in the inspector or in the history. Returns @body itself when it is clean. */
 static GBytes *
 redact_key (const char *key,
             GBytes     *body)
 {
   g_autoptr(GByteArray) out = NULL;
-  gsize size, key_len, i = 0, start = 0;
+  gsize size, key_len, start = 0, hit;
   const guint8 *data = g_bytes_get_data (body, &size);
 
-  if (key == NULL || data == NULL)
+  if (key == NULL || (key_len = strlen (key)) == 0 || data == NULL
+      || (hit = find_key (data, size, 0, key, key_len)) == size)
     return g_bytes_ref (body);
 
-  key_len = strlen (key);
   out = g_byte_array_sized_new (size);
-  while (i + key_len <= size)
+  for (; hit < size; hit = find_key (data, size, start, key, key_len))
     {
-      if (memcmp (data + i, key, key_len) != 0)
-        {
-          i++;
-          continue;
-        }
-      g_byte_array_append (out, data + start, i - start);
+      g_byte_array_append (out, data + start, hit - start);
       g_byte_array_append (out, (const guint8 *) "[API key]", 9);
-      i += key_len;
-      start = i;
+      start = hit + key_len;
     }
   g_byte_array_append (out, data + start, size - start);
 
@@ -567,10 +586,14 @@ turn_event_cb (const char *data,
   g_autoptr(GBytes) audio = NULL;
   g_autofree char *piece = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) as_received = g_bytes_new_static (data, length);
+  g_autoptr(GBytes) event = NULL;
 
   if (turn->stream_error != NULL)
     return;
 
+  event = redact_key (turn->client->api_key, as_received);
+  data = g_bytes_get_data (event, &length);
   if (turn->raw_events->len > 0)
     g_string_append_c (turn->raw_events, '\n');
   g_string_append_len (turn->raw_events, data, length);
@@ -578,8 +601,6 @@ turn_event_cb (const char *data,
   piece = playtest_reply_merge_json (turn->reply, data, length, TRUE, &audio, &error);
   if (g_error_matches (error, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_NOT_FOUND))
     {
-      g_autoptr(GBytes) event = g_bytes_new (data, length);
-
       turn->stream_error = error_for_message (turn->client, turn->message, event);
       return;
     }
@@ -643,10 +664,11 @@ turn_parse_body (Turn    *turn,
                  GBytes  *body,
                  GError **error)
 {
+  g_autoptr(GBytes) clean = redact_key (turn->client->api_key, body);
   g_autoptr(GError) local_error = NULL;
   PlaytestReply *reply;
 
-  reply = playtest_reply_new_from_bytes (body, &local_error);
+  reply = playtest_reply_new_from_bytes (clean, &local_error);
   if (reply != NULL)
     return reply;
 

@@ -917,6 +917,51 @@ test_junk_audio_keeps_text (Fixture       *fx,
   g_assert_nonnull (warnings[0]);
 }
 
+/* A successful reply that quotes the key back, whole or streamed: the key reaches neither
+ * the text nor the raw JSON that the inspector and the history show. */
+static void
+respond_key_echo (Fixture           *fx,
+                  SoupServerMessage *msg,
+                  Received          *received)
+{
+  respond_json (msg, SOUP_STATUS_OK,
+                "{\"text\": \"Your key is " API_KEY ".\", \"sessionID\": \"sess-echo\"}");
+}
+
+static void
+respond_key_echo_stream (Fixture           *fx,
+                         SoupServerMessage *msg,
+                         Received          *received)
+{
+  RawReply *raw = fixture_steal (fx, msg, RAW_END_CLOSE);
+
+  raw_reply_add (raw, 0, CHUNKED_200_HEADERS ("text/event-stream"));
+  raw_reply_add_chunk (raw, 10, "data: {\"text\": \"Your key is \"}\n\n");
+  raw_reply_add_chunk (raw, 10, "data: {\"text\": \"" API_KEY ".\"}\n\n");
+  raw_reply_add (raw, 0, "0\r\n\r\n");
+  raw_reply_schedule (raw);
+}
+
+static void
+test_key_echo_redacted (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlaytestReply) whole = NULL;
+  g_autoptr(PlaytestReply) streamed = NULL;
+
+  fx->respond = respond_key_echo;
+  whole = send_text (fx, "What is my key?", &error);
+  g_assert_no_error (error);
+  streamed = send_streamed (fx, respond_key_echo_stream, 5, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (playtest_reply_get_text (whole), ==, "Your key is [API key].");
+  g_assert_cmpstr (playtest_reply_get_text (streamed), ==, "Your key is [API key].");
+  g_assert_null (strstr (playtest_reply_get_raw_json (whole), API_KEY));
+  g_assert_null (strstr (playtest_reply_get_raw_json (streamed), API_KEY));
+}
+
 /* Like the live service: exactly one of userText and file. */
 static void
 respond_only_one (Fixture           *fx,
@@ -1367,6 +1412,7 @@ main (int   argc,
   ADD ("oversized-body", test_oversized_body);
   ADD ("error-statuses", test_error_statuses);
   ADD ("junk-audio-keeps-text", test_junk_audio_keeps_text);
+  ADD ("key-echo-redacted", test_key_echo_redacted);
   ADD ("expecting-only-one-fallback", test_expecting_only_one_fallback);
   ADD ("other-bad-request-no-fallback", test_other_bad_request_no_fallback);
   ADD ("header-only-wav-refused", test_header_only_wav_refused);
