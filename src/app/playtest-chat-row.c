@@ -9,7 +9,6 @@
 
 #include "playtest-chat-row.h"
 
-#include "playtest-client-error.h"
 
 struct _PlaytestChatRow
 {
@@ -93,27 +92,6 @@ format_voice_message (guint duration_ms)
 
   /* Translators: a recorded line not yet transcribed, with its length in minutes:seconds */
   return g_strdup_printf (_("Voice message (%u:%02u)"), seconds / 60, seconds % 60);
-}
-
-static char *
-format_error (const GError *error)
-{
-  int retry_after;
-
-  if (error == NULL)
-    return g_strdup (_("The turn failed."));
-
-  retry_after = error->domain == PLAYTEST_CLIENT_ERROR
-                ? playtest_client_error_get_retry_after (error)
-                : -1;
-
-  if (error->code == PLAYTEST_CLIENT_ERROR_RATE_LIMITED && retry_after > 0)
-    return g_strdup_printf (ngettext ("%s — the service asks to wait %d second before retrying.",
-                                      "%s — the service asks to wait %d seconds before retrying.",
-                                      retry_after),
-                            error->message, retry_after);
-
-  return g_strdup (error->message);
 }
 
 /* Chips ------------------------------------------------------------------------------------ */
@@ -305,15 +283,18 @@ update_warnings (PlaytestChatRow *self)
 static void
 update_error (PlaytestChatRow *self)
 {
-  g_autofree char *message = NULL;
+  const GError *error;
   gboolean failed = playtest_turn_get_state (self->turn) == PLAYTEST_TURN_FAILED;
 
   gtk_widget_set_visible (self->error_box, failed);
   if (!failed)
     return;
 
-  message = format_error (playtest_turn_get_error (self->turn));
-  gtk_label_set_text (GTK_LABEL (self->error_label), message);
+  /* The core's message is written for the user: status, the server's words, and when a
+   * rate limit says to wait, for how long. */
+  error = playtest_turn_get_error (self->turn);
+  gtk_label_set_text (GTK_LABEL (self->error_label),
+                      error != NULL ? error->message : _("The turn failed."));
 }
 
 static void

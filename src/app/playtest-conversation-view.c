@@ -24,6 +24,8 @@ struct _PlaytestConversationView
   GtkSingleSelection   *selection;
   GHashTable           *section_names;
   char                 *character_name;
+  /* Only compared, never dereferenced: the selection holds the turn. */
+  PlaytestTurn         *selected_turn;
 
   /* Every row the factory made, to pass on names; a few dozen at most. */
   GPtrArray            *rows;
@@ -207,8 +209,14 @@ items_changed_cb (PlaytestConversationView *self,
 static void
 selected_item_changed_cb (PlaytestConversationView *self)
 {
-  g_signal_emit (self, signals[SIGNAL_TURN_SELECTED], 0,
-                 gtk_single_selection_get_selected_item (self->selection));
+  PlaytestTurn *turn = gtk_single_selection_get_selected_item (self->selection);
+
+  /* The selection notifies on every model swap, even from nothing to nothing. */
+  if (turn == self->selected_turn)
+    return;
+
+  self->selected_turn = turn;
+  g_signal_emit (self, signals[SIGNAL_TURN_SELECTED], 0, turn);
 }
 
 /* GObject ---------------------------------------------------------------------------------- */
