@@ -70,6 +70,10 @@ show_base_url_valid (PlaytestPreferencesWindow *self,
   GtkWidget *row = GTK_WIDGET (self->base_url_row);
   GtkWidget *hint = GTK_WIDGET (self->base_url_hint);
 
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                               GTK_ACCESSIBLE_STATE_INVALID,
+                               valid ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
   if (valid)
     {
       gtk_widget_remove_css_class (row, "error");
@@ -134,6 +138,8 @@ update_key_state (PlaytestPreferencesWindow *self)
 
   if (from_env)
     description = _("Set by CONVAI_API_KEY in the environment; it cannot be changed here.");
+  else if (!keyring && has_key)
+    description = _("Key set. No keyring is available: the key is kept until you quit.");
   else if (!keyring)
     description = _("No keyring is available: the key is kept until you quit.");
   else if (has_key)

@@ -338,6 +338,11 @@ playtest_secret_load_async (PlaytestSecret      *self,
       return;
     }
 
+  /* Not even asked: libsecret shares its set-up between calls, and a call started already
+   * cancelled can fail the next caller's with "cancelled" too. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
   secret_password_lookup (playtest_secret_get_schema (), cancellable,
                           playtest_secret_lookup_cb, g_steal_pointer (&task),
                           "service", "convai",
@@ -467,6 +472,9 @@ playtest_secret_store_async (PlaytestSecret      *self,
       playtest_secret_write_done (task, NULL);
       return;
     }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   if (key == NULL)
     secret_password_clear (playtest_secret_get_schema (), cancellable,

@@ -172,6 +172,8 @@ test_preferences_base_url (Fixture       *fixture,
 
   gtk_editable_set_text (GTK_EDITABLE (row), "ftp://x");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_test_accessible_assert_state (row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
   g_signal_emit_by_name (row, "apply");
   saved = g_settings_get_string (fixture->settings, "base-url");
   g_assert_cmpstr (saved, ==, "");
@@ -187,6 +189,8 @@ test_preferences_base_url (Fixture       *fixture,
 
   gtk_editable_set_text (GTK_EDITABLE (row), " https://staging.example ");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
+  gtk_test_accessible_assert_state (row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_FALSE);
   g_signal_emit_by_name (row, "apply");
   saved = g_settings_get_string (fixture->settings, "base-url");
   g_assert_cmpstr (saved, ==, "https://staging.example");
