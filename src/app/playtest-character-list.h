@@ -26,6 +26,9 @@ const char          *playtest_character_item_get_name   (PlaytestCharacterItem *
 const char          *playtest_character_item_get_origin (PlaytestCharacterItem *self);
 
 PlaytestCharacterList *playtest_character_list_new      (GSettings             *settings);
+void                 playtest_character_list_set_demo   (PlaytestCharacterList *self,
+                                                        gboolean               demo);
+gboolean             playtest_character_list_get_demo   (PlaytestCharacterList *self);
 void                 playtest_character_list_refresh_async (PlaytestCharacterList *self,
                                                         PlaytestClient        *client,
                                                         GCancellable          *cancellable,
@@ -38,6 +41,8 @@ void                 playtest_character_list_add_custom (PlaytestCharacterList *
                                                         const char            *id,
                                                         const char            *name);
 guint                playtest_character_list_find       (PlaytestCharacterList *self,
+                                                        const char            *id);
+PlaytestCharacterItem *playtest_character_list_lookup   (PlaytestCharacterList *self,
                                                         const char            *id);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include <adwaita.h>
 
 #include "playtest-application.h"
+#include "playtest-character-list.h"
+#include "playtest-conversation.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +17,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PlaytestWindow, playtest_window, PLAYTEST, WINDOW, AdwApplicationWindow)
 
-PlaytestWindow *playtest_window_new (PlaytestApplication *application);
+/* The main window: character selector, session id and New Session in the header, a bar for
+ * demo mode and key problems, the conversation with the character state panel beside it,
+ * the narrative timeline and the composer. Property `conversation` notifies when another
+ * conversation is shown. */
+PlaytestWindow        *playtest_window_new                (PlaytestApplication *application);
+PlaytestConversation  *playtest_window_get_conversation   (PlaytestWindow      *self);
+PlaytestCharacterList *playtest_window_get_character_list (PlaytestWindow      *self);
+gboolean               playtest_window_get_presentation   (PlaytestWindow      *self);
+void                   playtest_window_set_presentation   (PlaytestWindow      *self,
+                                                           gboolean             presentation);
+void                   playtest_window_open_conversation  (PlaytestWindow      *self,
+                                                           const char          *conversation_id,
+                                                           gint64               turn_id);
 
 G_END_DECLS

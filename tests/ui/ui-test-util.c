@@ -1,0 +1,203 @@
+/* ui-test-util.c: a small harness shared by the UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ui-test-util.h"
+
+static gboolean
+wake_up_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ui_test_iterate:
+ *
+ * Runs one iteration of the default main context, waking up within a tenth of a second
+ * even if nothing happens, so that conditions on state (not on events) are seen.
+ */
+void
+ui_test_iterate (void)
+{
+  guint wake_up = g_timeout_add (100, wake_up_cb, NULL);
+
+  g_main_context_iteration (NULL, TRUE);
+  if (g_main_context_find_source_by_id (NULL, wake_up) != NULL)
+    g_source_remove (wake_up);
+}
+
+/**
+ * ui_test_wait_until:
+ * @condition: what to wait for
+ * @user_data: passed to @condition
+ *
+ * Spins the main loop until @condition holds or UI_TEST_TIMEOUT_SECONDS pass.
+ *
+ * Returns: whether @condition holds
+ */
+gboolean
+ui_test_wait_until (UiTestCondition condition,
+                    gpointer        user_data)
+{
+  gint64 deadline = g_get_monotonic_time () + UI_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!condition (user_data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      ui_test_iterate ();
+    }
+
+  return TRUE;
+}
+
+/**
+ * ui_test_spin_idle:
+ *
+ * Dispatches whatever is ready now (idles, pending redraws) without waiting.
+ */
+void
+ui_test_spin_idle (void)
+{
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+/**
+ * ui_test_has_label:
+ * @widget: a widget
+ * @label: an accessible label
+ *
+ * Whether @widget is labelled @label for assistive technologies: its accessible label
+ * property, or else its tooltip (which GTK 4.8 also exposes).
+ */
+gboolean
+ui_test_has_label (GtkWidget  *widget,
+                   const char *label)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      g_autofree char *mismatch =
+        gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+      return mismatch == NULL;
+    }
+
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0;
+}
+
+typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
+
+/* Depth first over the widget tree, popovers included (they are children in GTK 4). */
+static GtkWidget *
+find (GtkWidget     *root,
+      Match          match,
+      gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+match_label (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return ui_test_has_label (widget, data);
+}
+
+static gboolean
+match_type (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+match_id (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), data) == 0;
+}
+
+/**
+ * ui_test_find_by_label:
+ * @root: where to look
+ * @label: an accessible label
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root with @label
+ */
+GtkWidget *
+ui_test_find_by_label (GtkWidget  *root,
+                       const char *label)
+{
+  return find (root, match_label, label);
+}
+
+/**
+ * ui_test_find_by_type:
+ * @root: where to look
+ * @type: a widget type
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root of @type
+ */
+GtkWidget *
+ui_test_find_by_type (GtkWidget *root,
+                      GType      type)
+{
+  return find (root, match_type, GSIZE_TO_POINTER (type));
+}
+
+/**
+ * ui_test_find_by_id:
+ * @root: where to look
+ * @buildable_id: an id from a .ui file (template children keep theirs)
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root with that id
+ */
+GtkWidget *
+ui_test_find_by_id (GtkWidget  *root,
+                    const char *buildable_id)
+{
+  return find (root, match_id, buildable_id);
+}
+
+/**
+ * ui_test_start_demo_server:
+ * @base_url: (out) (optional): where it listens
+ *
+ * Starts the demo backend on 127.0.0.1 on an ephemeral port, on this thread's main loop.
+ *
+ * Returns: (transfer full): the server; playtest_demo_server_disconnect() it when done
+ */
+PlaytestDemoServer *
+ui_test_start_demo_server (char **base_url)
+{
+  g_autoptr(PlaytestDemoServer) server = playtest_demo_server_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (playtest_demo_server_listen (server, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (playtest_demo_server_get_port (server), >, 0);
+
+  if (base_url != NULL)
+    *base_url = playtest_demo_server_dup_base_url (server);
+
+  return g_steal_pointer (&server);
+}

@@ -1,0 +1,50 @@
+/* ui-test-util.h: a small harness shared by the UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "playtest-demo-server.h"
+
+G_BEGIN_DECLS
+
+/* Generous: a loaded CI machine under Xvfb is slow. Not a timing assertion, only a guard
+ * against hanging forever. */
+#define UI_TEST_TIMEOUT_SECONDS 60
+
+typedef gboolean (*UiTestCondition) (gpointer user_data);
+
+void                ui_test_iterate                (void);
+gboolean            ui_test_wait_until             (UiTestCondition  condition,
+                                                    gpointer         user_data);
+void                ui_test_spin_idle              (void);
+
+/* Spins the main loop until EXPR holds; fails the test after UI_TEST_TIMEOUT_SECONDS. */
+#define ui_test_wait_for(expr)                                                              \
+  G_STMT_START {                                                                            \
+    gint64 ui_test_deadline__ = g_get_monotonic_time ()                                     \
+                                + UI_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;                 \
+    while (!(expr))                                                                         \
+      {                                                                                     \
+        if (g_get_monotonic_time () > ui_test_deadline__)                                   \
+          g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,                 \
+                               "timed out waiting for: " #expr);                            \
+        ui_test_iterate ();                                                                 \
+      }                                                                                     \
+  } G_STMT_END
+
+GtkWidget          *ui_test_find_by_label          (GtkWidget       *root,
+                                                    const char      *label);
+GtkWidget          *ui_test_find_by_type           (GtkWidget       *root,
+                                                    GType            type);
+GtkWidget          *ui_test_find_by_id             (GtkWidget       *root,
+                                                    const char      *buildable_id);
+gboolean            ui_test_has_label              (GtkWidget       *widget,
+                                                    const char      *label);
+
+PlaytestDemoServer *ui_test_start_demo_server      (char           **base_url);
+
+G_END_DECLS
