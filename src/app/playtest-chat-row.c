@@ -228,7 +228,8 @@ update_reply_time (PlaytestChatRow *self)
   g_autoptr(GDateTime) replied_at = NULL;
   g_autofree char *time = NULL;
 
-  if (sent_at != NULL && latency >= 0 && playtest_turn_get_state (self->turn) == PLAYTEST_TURN_COMPLETE)
+  if (sent_at != NULL && latency >= 0 &&
+      playtest_turn_get_state (self->turn) == PLAYTEST_TURN_COMPLETE)
     replied_at = g_date_time_add (sent_at, latency * G_TIME_SPAN_MILLISECOND);
 
   time = replied_at != NULL ? format_time (replied_at) : g_strdup ("");
@@ -435,7 +436,8 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/convai_playtest/Playtest/playtest-chat-row.ui");
+                                               "/io/github/convai_playtest/Playtest/"
+                                               "playtest-chat-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, user_box);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, user_time_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, voice_icon);
