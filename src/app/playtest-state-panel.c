@@ -33,6 +33,7 @@ struct _PlaytestStatePanel
   PlaytestTurn         *action_turn;
   guint                 highlight_id;
 
+  GtkWidget            *scroller;
   GtkWidget            *emotion_card;
   GtkWidget            *emotion_swatch;
   GtkWidget            *emotion_label;
@@ -52,6 +53,7 @@ struct _PlaytestStatePanel
   GtkWidget            *warnings_label;
   GtkWidget            *request_label;
   GtkWidget            *reply_view;
+  GtkWidget            *copy_button;
 };
 
 G_DEFINE_FINAL_TYPE (PlaytestStatePanel, playtest_state_panel, GTK_TYPE_WIDGET)
@@ -253,6 +255,20 @@ describe_turn (PlaytestStatePanel *self,
   return g_strdup_printf (_("Turn %u · %s"), position, time);
 }
 
+/* A GtkLabel makes its text its accessible label; the panel's value labels keep the names
+ * the issue fixes ("Emotion", "Action"…) and carry the value as their description. */
+static void
+set_value (GtkWidget  *label,
+           const char *name,
+           const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
 static void
 set_dim (GtkWidget *widget,
          gboolean   dim)
@@ -305,9 +321,10 @@ show_emotion (PlaytestStatePanel *self,
   if (emotion != NULL)
     label = playtest_emotion_parse (emotion, &intensity);
 
-  gtk_label_set_text (GTK_LABEL (self->emotion_label), label ? label : _("No emotion yet"));
+  set_value (self->emotion_label, _("Emotion"), label ? label : _("No emotion yet"));
   set_dim (self->emotion_label, label == NULL);
   set_emotion_class (self->emotion_swatch, css_class);
+  gtk_widget_set_visible (self->emotion_swatch, emotion != NULL);
   set_emotion_class (self->emotion_card, css_class);
 
   gtk_widget_set_visible (self->intensity_bar, intensity > 0);
@@ -418,7 +435,7 @@ show_action (PlaytestStatePanel *self,
   if (action == NULL && n > 0)
     action = actions[0];
 
-  gtk_label_set_text (GTK_LABEL (self->action_label), action ? action : _("none yet"));
+  set_value (self->action_label, _("Action"), action ? action : _("none yet"));
   set_dim (self->action_label, action == NULL);
 
   clear_box (self->action_sequence);
@@ -471,12 +488,12 @@ show_section (PlaytestStatePanel *self,
   const char *name = section_name (self, section_id);
 
   if (section_id == NULL)
-    gtk_label_set_text (GTK_LABEL (self->section_label), _("Unknown section"));
+    set_value (self->section_label, _("Narrative section"), _("Unknown section"));
   else
-    gtk_label_set_text (GTK_LABEL (self->section_label), name ? name : section_id);
+    set_value (self->section_label, _("Narrative section"), name ? name : section_id);
 
   set_dim (self->section_label, section_id == NULL);
-  gtk_label_set_text (GTK_LABEL (self->section_id_label), section_id ? section_id : "");
+  set_value (self->section_id_label, _("Narrative section id"), section_id ? section_id : "");
   /* The id is repeated under the name only when there is a name to tell it from. */
   gtk_widget_set_visible (self->section_id_label, name != NULL);
 }
@@ -590,9 +607,10 @@ describe_state (PlaytestTurn *turn)
 
 static void
 show_text (GtkWidget  *label,
+           const char *name,
            const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  set_value (label, name, text ? text : "");
   gtk_widget_set_visible (label, text != NULL && *text);
 }
 
@@ -611,8 +629,11 @@ show_reply_json (PlaytestStatePanel *self,
   if (g_strcmp0 (current, json ? json : "") != 0)
     gtk_text_buffer_set_text (buffer, json ? json : "", -1);
 
+  /* The button's sensitivity is set directly rather than through the action: GTK 4.8 loses
+   * an action's enabled state in its buttons when the panel is moved to another parent. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "state-panel.copy-json",
                                  json != NULL && *json);
+  gtk_widget_set_sensitive (self->copy_button, json != NULL && *json);
 }
 
 static void
@@ -638,16 +659,17 @@ update_inspector (PlaytestStatePanel *self)
   gtk_label_set_text (GTK_LABEL (self->inspector_title), title);
 
   timings = describe_timings (turn);
-  gtk_label_set_text (GTK_LABEL (self->timings_label), timings);
+  set_value (self->timings_label, _("Timings"), timings);
 
   error = playtest_turn_get_error (turn);
-  show_text (self->error_label, error ? error->message : NULL);
+  show_text (self->error_label, _("Error"), error ? error->message : NULL);
 
   warning_list = playtest_turn_get_warnings (turn);
   warnings = warning_list ? g_strjoinv ("\n", (char **) warning_list) : NULL;
-  show_text (self->warnings_label, warnings);
+  show_text (self->warnings_label, _("Warnings"), warnings);
 
-  show_text (self->request_label, playtest_turn_get_request_description (turn));
+  show_text (self->request_label, _("Request fields"),
+             playtest_turn_get_request_description (turn));
   show_reply_json (self, playtest_turn_get_reply_json (turn));
 }
 
@@ -676,15 +698,20 @@ inspect (PlaytestStatePanel *self,
 }
 
 static void
+copy_clicked_cb (PlaytestStatePanel *self)
+{
+  const char *json = self->inspected ? playtest_turn_get_reply_json (self->inspected) : NULL;
+
+  if (json != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), json);
+}
+
+static void
 copy_json_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  PlaytestStatePanel *self = PLAYTEST_STATE_PANEL (widget);
-  const char *json = self->inspected ? playtest_turn_get_reply_json (self->inspected) : NULL;
-
-  if (json != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
+  copy_clicked_cb (PLAYTEST_STATE_PANEL (widget));
 }
 
 /* Watching turns --------------------------------------------------------------------------- */
@@ -909,6 +936,7 @@ playtest_state_panel_class_init (PlaytestStatePanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convai_playtest/Playtest/"
                                                "playtest-state-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_card);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_swatch);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_label);
@@ -928,6 +956,8 @@ playtest_state_panel_class_init (PlaytestStatePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, request_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, reply_view);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, copy_button);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "state-panel.copy-json", NULL,
                                    copy_json_action);
