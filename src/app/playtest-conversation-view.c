@@ -39,6 +39,8 @@ struct _PlaytestConversationView
   gboolean              stick_to_bottom;
   gboolean              layout_changed;
   guint                 scroll_tick_id;
+  /* A turn to bring into view once the list has a size, or GTK_INVALID_LIST_POSITION. */
+  guint                 scroll_to_position;
 };
 
 G_DEFINE_FINAL_TYPE (PlaytestConversationView, playtest_conversation_view, GTK_TYPE_WIDGET)
@@ -63,6 +65,8 @@ is_at_bottom (GtkAdjustment *adjustment)
   return value + page_size >= upper - BOTTOM_SLACK;
 }
 
+static void queue_scroll (PlaytestConversationView *self);
+
 static gboolean
 scroll_tick_cb (GtkWidget     *widget,
                 GdkFrameClock *frame_clock,
@@ -72,6 +76,20 @@ scroll_tick_cb (GtkWidget     *widget,
 
   self->scroll_tick_id = 0;
   self->layout_changed = FALSE;
+
+  /* Asked before the list was laid out, a scroll to an item is lost; ask again now. */
+  if (self->scroll_to_position != GTK_INVALID_LIST_POSITION)
+    {
+      if (gtk_adjustment_get_page_size (self->vadjustment) <= 0)
+        {
+          queue_scroll (self);
+          return G_SOURCE_REMOVE;
+        }
+      gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u",
+                                  self->scroll_to_position);
+      self->scroll_to_position = GTK_INVALID_LIST_POSITION;
+      return G_SOURCE_REMOVE;
+    }
 
   if (self->stick_to_bottom && !is_at_bottom (self->vadjustment))
     {
@@ -348,6 +366,7 @@ playtest_conversation_view_init (PlaytestConversationView *self)
 {
   self->rows = g_ptr_array_new ();
   self->stick_to_bottom = TRUE;
+  self->scroll_to_position = GTK_INVALID_LIST_POSITION;
 
   self->stack = gtk_stack_new ();
   gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
@@ -400,6 +419,7 @@ playtest_conversation_view_set_model (PlaytestConversationView *self,
 
   /* A new conversation starts at its end, following new turns. */
   self->stick_to_bottom = TRUE;
+  self->scroll_to_position = GTK_INVALID_LIST_POSITION;
   gtk_single_selection_set_model (self->selection, turns);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   update_placeholder (self);
@@ -508,8 +528,11 @@ playtest_conversation_view_scroll_to_turn (PlaytestConversationView *self,
       /* Jumping back in history is reading, not waiting for the next turn. */
       self->stick_to_bottom = i + 1 == n_items;
       gtk_single_selection_set_selected (self->selection, i);
-      /* GTK 4.8 has no gtk_list_view_scroll_to(); its "list.scroll-to-item" action does it. */
+      /* GTK 4.8 has no gtk_list_view_scroll_to(); its "list.scroll-to-item" action does it.
+       * Once now, and once more on the next frame in case the list had no size yet. */
       gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", i);
+      self->scroll_to_position = i;
+      queue_scroll (self);
       return;
     }
 }

@@ -694,6 +694,26 @@ test_scroll_to_turn_selects_it (Fixture       *fixture,
   g_assert_nonnull (find_row_for_turn (fixture->view, target));
 }
 
+/* Search opens a past session and jumps to a turn at once, before the list has drawn. */
+static void
+test_scroll_to_turn_right_after_opening (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autoptr(GListStore) store = make_long_session (300);
+  g_autoptr(PlaytestTurn) target = g_list_model_get_item (G_LIST_MODEL (store), 5);
+  PlaytestConversationView *view = PLAYTEST_CONVERSATION_VIEW (fixture->view);
+  TurnWait wait = { fixture->view, target };
+
+  playtest_conversation_view_set_model (view, G_LIST_MODEL (store));
+  playtest_conversation_view_scroll_to_turn (view, target);
+  spin_until (row_for_turn_is_mapped, &wait, "the row of the turn scrolled to");
+  spin_frames (fixture->view, 3);
+  g_assert_nonnull (find_row_for_turn (fixture->view, target));
+  g_assert_true (gtk_widget_get_mapped (find_row_for_turn (fixture->view, target)));
+  g_assert_false (is_at_bottom (get_vadjustment (fixture)));
+  g_assert_true (playtest_conversation_view_get_selected_turn (view) == target);
+}
+
 typedef struct
 {
   GtkAdjustment *adjustment;
@@ -1022,6 +1042,7 @@ main (int   argc,
   ADD ("/conversation-view/recycled", test_rows_are_recycled);
   ADD ("/conversation-view/rebind", test_recycled_rows_forget_old_turns);
   ADD ("/conversation-view/scroll-to-turn", test_scroll_to_turn_selects_it);
+  ADD ("/conversation-view/scroll-to-turn-after-open", test_scroll_to_turn_right_after_opening);
   ADD ("/conversation-view/stick-to-bottom", test_sticks_to_bottom_unless_scrolled_up);
   ADD ("/conversation-view/screenshots", test_screenshots);
 #undef ADD
