@@ -25,6 +25,7 @@ struct _PlaytestApplication
   GCancellable       *cancellable;
 
   /* From the command line. */
+  char               *history_directory;
   char               *base_url;
   char               *character_id;
   gboolean            demo;
@@ -40,6 +41,7 @@ enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_CHARACTER_ID,
+  PROP_HISTORY_DIRECTORY,
   PROP_DEMO,
   PROP_DEMO_MODE,
   PROP_READY,
@@ -331,7 +333,10 @@ playtest_application_startup (GApplication *application)
   set_accels (GTK_APPLICATION (self));
 
   self->settings = g_settings_new (SCHEMA_ID);
-  self->history = playtest_history_new_default (&self->history_error);
+  if (self->history_directory != NULL)
+    self->history = playtest_history_new (self->history_directory, &self->history_error);
+  else
+    self->history = playtest_history_new_default (&self->history_error);
   self->client = playtest_client_new (NULL, NULL);
   self->secret = playtest_secret_new ();
 
@@ -393,6 +398,7 @@ playtest_application_finalize (GObject *object)
 {
   PlaytestApplication *self = PLAYTEST_APPLICATION (object);
 
+  g_clear_pointer (&self->history_directory, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->character_id, g_free);
 
@@ -431,6 +437,9 @@ playtest_application_get_property (GObject    *object,
     case PROP_CHARACTER_ID:
       g_value_set_string (value, self->character_id);
       break;
+    case PROP_HISTORY_DIRECTORY:
+      g_value_set_string (value, self->history_directory);
+      break;
     case PROP_DEMO:
       g_value_set_boolean (value, self->demo);
       break;
@@ -460,6 +469,9 @@ playtest_application_set_property (GObject      *object,
       break;
     case PROP_CHARACTER_ID:
       set_string (&self->character_id, g_value_get_string (value), object, pspec);
+      break;
+    case PROP_HISTORY_DIRECTORY:
+      set_string (&self->history_directory, g_value_get_string (value), object, pspec);
       break;
     case PROP_DEMO:
       if (self->demo != g_value_get_boolean (value))
@@ -493,6 +505,9 @@ playtest_application_class_init (PlaytestApplicationClass *klass)
 
   properties[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL, NULL, rw);
   properties[PROP_CHARACTER_ID] = g_param_spec_string ("character-id", NULL, NULL, NULL, rw);
+  /* Where the history store is; unset for $XDG_DATA_HOME/convai-playtest. Read at startup. */
+  properties[PROP_HISTORY_DIRECTORY] = g_param_spec_string ("history-directory", NULL, NULL,
+                                                            NULL, rw);
   properties[PROP_DEMO] = g_param_spec_boolean ("demo", NULL, NULL, FALSE, rw);
   properties[PROP_DEMO_MODE] = g_param_spec_boolean ("demo-mode", NULL, NULL, FALSE, ro);
   properties[PROP_READY] = g_param_spec_boolean ("ready", NULL, NULL, FALSE, ro);

@@ -13,6 +13,7 @@ struct _PlaytestComposer
 {
   GtkWidget      parent_instance;
 
+  GtkWidget     *overlay;
   GtkTextView   *text_view;
   GtkTextBuffer *buffer;
   GtkWidget     *placeholder;
@@ -143,6 +144,8 @@ playtest_composer_class_init (PlaytestComposerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/playtest-composer.ui");
+  /* Every direct child is bound, so that dispose_template() unparents them all. */
+  gtk_widget_class_bind_template_child (widget_class, PlaytestComposer, overlay);
   gtk_widget_class_bind_template_child (widget_class, PlaytestComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, PlaytestComposer, buffer);
   gtk_widget_class_bind_template_child (widget_class, PlaytestComposer, placeholder);

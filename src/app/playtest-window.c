@@ -30,7 +30,11 @@ struct _PlaytestWindow
   /* Template widgets */
   AdwToastOverlay          *toast_overlay;
   GtkDropDown              *character_dropdown;
+  GtkWidget                *session_box;
   GtkLabel                 *session_label;
+  GtkWidget                *new_session_button;
+  GtkWidget                *search_button;
+  GtkWidget                *side_panel_button;
   GtkStack                 *title_stack;
   GtkLabel                 *presentation_emotion;
   GtkLabel                 *presentation_section;
@@ -1247,7 +1251,11 @@ playtest_window_class_init (PlaytestWindowClass *klass)
                                                "/playtest-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, character_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, session_box);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, session_label);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, new_session_button);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, side_panel_button);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, title_stack);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, presentation_emotion);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, presentation_section);
@@ -1420,6 +1428,12 @@ playtest_window_set_presentation (PlaytestWindow *self,
   presentation = !!presentation;
   if (self->presentation == presentation)
     return;
+
+  /* The header keeps the character and gives the room to emotion and section. */
+  gtk_widget_set_visible (self->session_box, !presentation);
+  gtk_widget_set_visible (self->new_session_button, !presentation);
+  gtk_widget_set_visible (self->search_button, !presentation);
+  gtk_widget_set_visible (self->side_panel_button, !presentation);
 
   if (presentation)
     self->panel_before_presentation = adw_flap_get_reveal_flap (self->flap);

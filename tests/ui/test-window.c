@@ -56,12 +56,14 @@ activate_cb (GApplication *app,
 /* Runs @func with a new app in demo mode and its window showing a conversation; then
  * checks that everything was let go: requests in flight ended, window and app finalized. */
 static void
-with_window (FixtureFunc func)
+with_window_in (const char  *history_directory,
+                FixtureFunc  func)
 {
   Fixture fixture = { .func = func };
   PlaytestApplication *app;
 
   fixture.app = app = playtest_application_new ();
+  g_object_set (app, "history-directory", history_directory, NULL);
   /* Tests run in parallel: no single-instance negotiation on the session bus. */
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_object_set (app, "demo", TRUE, NULL);
@@ -72,6 +74,50 @@ with_window (FixtureFunc func)
   g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
   g_clear_object (&fixture.app);
   ui_test_wait_for (app == NULL);
+}
+
+/* Each test has a history store of its own, so that none reopens another's conversation. */
+static char *
+make_history_directory (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *directory = g_dir_make_tmp ("test-window-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return directory;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+  GFile *child;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL)
+         && info != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_history_directory (char *directory)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (directory);
+
+  remove_tree (file);
+  g_free (directory);
+}
+
+static void
+with_window (FixtureFunc func)
+{
+  char *directory = make_history_directory ();
+
+  with_window_in (directory, func);
+  remove_history_directory (directory);
 }
 
 /* Types a line and sends it; returns the turn (held by the conversation) once complete. */
@@ -147,6 +193,46 @@ test_window_builds_in_demo_mode (void)
   with_window (builds_in_demo_mode);
 }
 
+/* Characters added by id come after the listed ones, once each, and are saved. */
+static void
+custom_characters (Fixture *fixture)
+{
+  PlaytestCharacterList *characters = playtest_window_get_character_list (fixture->window);
+  GListModel *model = G_LIST_MODEL (characters);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(PlaytestCharacterItem) last = NULL;
+  PlaytestCharacterItem *mira;
+
+  playtest_character_list_add_custom (characters, " my-character ", "My Character");
+  playtest_character_list_add_custom (characters, "demo-mira", "Another Mira");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 1);
+
+  last = g_list_model_get_item (model, n);
+  g_assert_cmpstr (playtest_character_item_get_id (last), ==, "my-character");
+  g_assert_cmpstr (playtest_character_item_get_name (last), ==, "My Character");
+  g_assert_cmpstr (playtest_character_item_get_origin (last), ==, "custom");
+  mira = playtest_character_list_lookup (characters, "demo-mira");
+  g_assert_cmpstr (playtest_character_item_get_origin (mira), ==, "demo");
+
+  saved = g_settings_get_value (settings, "custom-characters");
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 2);
+
+  /* Choosing it in the selector starts a conversation with it. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_test_find_by_label (
+                                GTK_WIDGET (fixture->window), "Character")), n);
+  g_assert_cmpstr (playtest_conversation_get_character_id (
+                     playtest_window_get_conversation (fixture->window)), ==, "my-character");
+  g_settings_reset (settings, "custom-characters");
+}
+
+static void
+test_window_custom_characters (void)
+{
+  with_window (custom_characters);
+}
+
 static void
 accessible_labels (Fixture *fixture)
 {
@@ -213,6 +299,37 @@ static void
 test_window_send_line (void)
 {
   with_window (send_a_line);
+}
+
+/* A few turns with each kind of chip, for a person to look at (PLAYTEST_SCREENSHOT_DIR). */
+static void
+a_few_turns (Fixture *fixture)
+{
+  static const char *lines[] = {
+    "Hello there!", "Where is the ring?", "Can I have a drink?", "Tell me about the cellar.",
+  };
+  GtkWidget *list = ui_test_find_by_label (GTK_WIDGET (fixture->window), "Conversation");
+  PlaytestTurn *turn = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    turn = send_line (fixture, lines[i]);
+
+  ui_test_wait_for (list_shows_turn (list, turn));
+  ui_test_spin_idle ();
+  ui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-demo");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.presentation",
+                                             NULL));
+  ui_test_spin_idle ();
+  ui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-presentation");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.presentation",
+                                             NULL));
+}
+
+static void
+test_window_a_few_turns (void)
+{
+  with_window (a_few_turns);
 }
 
 static void
@@ -298,9 +415,12 @@ find_it_reopened (Fixture *fixture)
 static void
 test_window_reopens_last_conversation (void)
 {
-  /* Two runs of the app on the same data directory (isolated per test). */
-  with_window (talk_then_close);
-  with_window (find_it_reopened);
+  /* Two runs of the app on the same history store. */
+  char *directory = make_history_directory ();
+
+  with_window_in (directory, talk_then_close);
+  with_window_in (directory, find_it_reopened);
+  remove_history_directory (directory);
 
   g_clear_pointer (&last_run.conversation_id, g_free);
   g_clear_pointer (&last_run.session_id, g_free);
@@ -374,26 +494,32 @@ static void
 test_composer_ignores_blank_lines (void)
 {
   GtkWidget *composer = g_object_ref_sink (playtest_composer_new ());
+  GtkWidget *send_button = ui_test_find_by_label (composer, "Send");
   guint sent = 0;
   g_autofree char *text = NULL;
 
   g_signal_connect (composer, "send", G_CALLBACK (count_send_cb), &sent);
+  g_assert_true (GTK_IS_BUTTON (send_button));
+  g_assert_false (gtk_widget_get_sensitive (send_button));
 
   /* Nothing but blanks: Send is off and nothing goes out. */
   playtest_composer_set_text (PLAYTEST_COMPOSER (composer), "  \n\t ");
-  g_assert_false (gtk_widget_activate_action (composer, "composer.send", NULL));
+  g_assert_false (gtk_widget_get_sensitive (send_button));
+  gtk_widget_activate_action (composer, "composer.send", NULL);
   g_assert_cmpuint (sent, ==, 0);
   text = playtest_composer_dup_text (PLAYTEST_COMPOSER (composer));
   g_assert_cmpstr (text, ==, "  \n\t ");
 
   /* A line goes out trimmed, and the box is empty again. */
   playtest_composer_set_text (PLAYTEST_COMPOSER (composer), "  Hello\nthere \n");
+  g_assert_true (gtk_widget_get_sensitive (send_button));
   g_assert_true (gtk_widget_activate_action (composer, "composer.send", NULL));
   g_assert_cmpuint (sent, ==, 1);
   g_clear_pointer (&text, g_free);
   text = playtest_composer_dup_text (PLAYTEST_COMPOSER (composer));
   g_assert_cmpstr (text, ==, "");
-  g_assert_false (gtk_widget_activate_action (composer, "composer.send", NULL));
+  g_assert_false (gtk_widget_get_sensitive (send_button));
+  gtk_widget_activate_action (composer, "composer.send", NULL);
   g_assert_cmpuint (sent, ==, 1);
 
   g_object_unref (composer);
@@ -403,12 +529,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add_func ("/window/builds-in-demo-mode", test_window_builds_in_demo_mode);
   g_test_add_func ("/window/accessible-labels", test_window_accessible_labels);
+  g_test_add_func ("/window/custom-characters", test_window_custom_characters);
   g_test_add_func ("/window/send-line", test_window_send_line);
+  g_test_add_func ("/window/a-few-turns", test_window_a_few_turns);
   g_test_add_func ("/window/new-session", test_window_new_session);
   g_test_add_func ("/window/reopens-last-conversation", test_window_reopens_last_conversation);
   g_test_add_func ("/window/presentation-mode", test_window_presentation_mode);

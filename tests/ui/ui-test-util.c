@@ -201,3 +201,80 @@ ui_test_start_demo_server (char **base_url)
 
   return g_steal_pointer (&server);
 }
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * ui_test_wait_for_frames:
+ * @widget: a widget
+ * @n_frames: how many frames to let pass
+ *
+ * Waits until @widget is mapped and @n_frames frames were drawn, so that what changed
+ * before is laid out and painted.
+ */
+void
+ui_test_wait_for_frames (GtkWidget *widget,
+                         guint      n_frames)
+{
+  guint frames = 0;
+  guint id;
+
+  ui_test_wait_for (gtk_widget_get_mapped (widget));
+  id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  gtk_widget_queue_draw (widget);
+  ui_test_wait_for (frames >= n_frames);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/**
+ * ui_test_save_screenshot:
+ * @widget: a widget on screen (a window, for the whole of it)
+ * @name: a file name without extension
+ *
+ * Renders @widget as it is now to $PLAYTEST_SCREENSHOT_DIR/@name.png, when that variable is
+ * set; does nothing otherwise. For people to look at, not for comparisons.
+ */
+void
+ui_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  const char *dir = g_getenv ("PLAYTEST_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  ui_test_wait_for_frames (widget, 3);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_mkdir_with_parents (dir, 0755);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}

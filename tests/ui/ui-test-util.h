@@ -47,4 +47,9 @@ gboolean            ui_test_has_label              (GtkWidget       *widget,
 
 PlaytestDemoServer *ui_test_start_demo_server      (char           **base_url);
 
+void                ui_test_wait_for_frames        (GtkWidget       *widget,
+                                                    guint            n_frames);
+void                ui_test_save_screenshot        (GtkWidget       *widget,
+                                                    const char      *name);
+
 G_END_DECLS
