@@ -663,20 +663,27 @@ test_recycled_rows_forget_old_turns (Fixture       *fixture,
   assert_rows_recycled (fixture, n_turns);
 }
 
+/* Jumping to a turn (a timeline click, a search hit) selects it and shows it, also on a
+ * session opened a moment before, when the list has not been drawn yet (@user_data TRUE);
+ * the view then stays there while the session goes on. */
 static void
-test_scroll_to_turn_selects_it (Fixture       *fixture,
-                                gconstpointer  user_data)
+test_scroll_to_turn (Fixture       *fixture,
+                     gconstpointer  user_data)
 {
+  gboolean right_after_opening = GPOINTER_TO_INT (user_data);
   g_autoptr(GListStore) store = make_long_session (300);
   g_autoptr(PlaytestTurn) target = g_list_model_get_item (G_LIST_MODEL (store), 10);
+  g_autoptr(PlaytestTurn) more = make_restored_turn (300);
   PlaytestConversationView *view = PLAYTEST_CONVERSATION_VIEW (fixture->view);
   TurnWait wait = { fixture->view, target };
-  GtkAdjustment *adjustment;
+  GtkAdjustment *adjustment = get_vadjustment (fixture);
 
   playtest_conversation_view_set_model (view, G_LIST_MODEL (store));
-  adjustment = get_vadjustment (fixture);
-  spin_until (is_at_bottom, adjustment, "the view to reach the end");
-  g_assert_null (find_row_for_turn (fixture->view, target));
+  if (!right_after_opening)
+    {
+      spin_until (is_at_bottom, adjustment, "the view to reach the end");
+      g_assert_null (find_row_for_turn (fixture->view, target));
+    }
 
   playtest_conversation_view_scroll_to_turn (view, target);
   g_assert_true (playtest_conversation_view_get_selected_turn (view) == target);
@@ -684,34 +691,10 @@ test_scroll_to_turn_selects_it (Fixture       *fixture,
   g_assert_true (g_ptr_array_index (fixture->selected, 0) == target);
   spin_until (row_for_turn_is_mapped, &wait, "the row of the turn scrolled to");
 
-  /* Having jumped back, the view stays there while the session goes on. */
-  {
-    g_autoptr(PlaytestTurn) more = make_restored_turn (300);
-    g_list_store_append (store, more);
-  }
+  g_list_store_append (store, more);
   spin_frames (fixture->view, 3);
+  g_assert_true (row_for_turn_is_mapped (&wait));
   g_assert_false (is_at_bottom (adjustment));
-  g_assert_nonnull (find_row_for_turn (fixture->view, target));
-}
-
-/* Search opens a past session and jumps to a turn at once, before the list has drawn. */
-static void
-test_scroll_to_turn_right_after_opening (Fixture       *fixture,
-                                         gconstpointer  user_data)
-{
-  g_autoptr(GListStore) store = make_long_session (300);
-  g_autoptr(PlaytestTurn) target = g_list_model_get_item (G_LIST_MODEL (store), 5);
-  PlaytestConversationView *view = PLAYTEST_CONVERSATION_VIEW (fixture->view);
-  TurnWait wait = { fixture->view, target };
-
-  playtest_conversation_view_set_model (view, G_LIST_MODEL (store));
-  playtest_conversation_view_scroll_to_turn (view, target);
-  spin_until (row_for_turn_is_mapped, &wait, "the row of the turn scrolled to");
-  spin_frames (fixture->view, 3);
-  g_assert_nonnull (find_row_for_turn (fixture->view, target));
-  g_assert_true (gtk_widget_get_mapped (find_row_for_turn (fixture->view, target)));
-  g_assert_false (is_at_bottom (get_vadjustment (fixture)));
-  g_assert_true (playtest_conversation_view_get_selected_turn (view) == target);
 }
 
 typedef struct
@@ -962,7 +945,8 @@ test_screenshots (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   const char *directory = g_getenv ("PLAYTEST_SCREENSHOT_DIR");
-  g_autoptr(GHashTable) sections = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) sections = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                          g_free, g_free);
   const char *lines[] = { "Hello there!", "Who are you?", "Where is the ring?" };
   PlaytestTurn *turn;
 
@@ -972,8 +956,8 @@ test_screenshots (Fixture       *fixture,
       return;
     }
 
-  g_hash_table_insert (sections, "mira-arrival", "Arrival");
-  g_hash_table_insert (sections, "mira-lost-ring", "The Lost Ring");
+  g_hash_table_insert (sections, g_strdup ("mira-arrival"), g_strdup ("Arrival"));
+  g_hash_table_insert (sections, g_strdup ("mira-lost-ring"), g_strdup ("The Lost Ring"));
   playtest_conversation_view_set_section_names (PLAYTEST_CONVERSATION_VIEW (fixture->view),
                                                 sections);
   gtk_widget_set_size_request (fixture->view, 720, 860);
@@ -1041,8 +1025,10 @@ main (int   argc,
   ADD ("/conversation-view/voice", test_voice_turn_shows_transcript);
   ADD ("/conversation-view/recycled", test_rows_are_recycled);
   ADD ("/conversation-view/rebind", test_recycled_rows_forget_old_turns);
-  ADD ("/conversation-view/scroll-to-turn", test_scroll_to_turn_selects_it);
-  ADD ("/conversation-view/scroll-to-turn-after-open", test_scroll_to_turn_right_after_opening);
+  g_test_add ("/conversation-view/scroll-to-turn", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_scroll_to_turn, fixture_tear_down);
+  g_test_add ("/conversation-view/scroll-to-turn-after-opening", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_scroll_to_turn, fixture_tear_down);
   ADD ("/conversation-view/stick-to-bottom", test_sticks_to_bottom_unless_scrolled_up);
   ADD ("/conversation-view/screenshots", test_screenshots);
 #undef ADD
