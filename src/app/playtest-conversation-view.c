@@ -143,6 +143,18 @@ row_retry_cb (PlaytestConversationView *self,
     g_signal_emit (self, signals[SIGNAL_RETRY], 0, turn);
 }
 
+/* The view keeps a list of its rows to pass on section and character names. GTK 4.8 can
+ * drop a list item without a teardown that still finds its child, so a row leaves the list
+ * when it is finalized, not when the factory says so. */
+static void
+row_finalized_cb (gpointer  data,
+                  GObject  *where_the_row_was)
+{
+  PlaytestConversationView *self = data;
+
+  g_ptr_array_remove_fast (self->rows, where_the_row_was);
+}
+
 static void
 setup_row_cb (PlaytestConversationView *self,
               GtkListItem              *item)
@@ -154,18 +166,8 @@ setup_row_cb (PlaytestConversationView *self,
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
 
-  if (self->rows != NULL)
-    g_ptr_array_add (self->rows, row);
-}
-
-static void
-teardown_row_cb (PlaytestConversationView *self,
-                 GtkListItem              *item)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-
-  if (self->rows != NULL && row != NULL)
-    g_ptr_array_remove_fast (self->rows, row);
+  g_ptr_array_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
 }
 
 static void
@@ -258,6 +260,8 @@ playtest_conversation_view_dispose (GObject *object)
   g_clear_object (&self->vadjustment);
 
   g_clear_pointer (&self->stack, gtk_widget_unparent);
+  for (guint i = 0; self->rows != NULL && i < self->rows->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->rows, i), row_finalized_cb, self);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->section_names, g_hash_table_unref);
   g_clear_pointer (&self->character_name, g_free);
@@ -312,8 +316,6 @@ create_factory (PlaytestConversationView *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_row_cb), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row_cb), self,
                            G_CONNECT_SWAPPED);
