@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "playtest-chat-row.h"
+#include "playtest-format.h"
 
 
 struct _PlaytestChatRow
@@ -76,13 +77,6 @@ format_time (GDateTime *time)
 
   /* Translators: a date and a time, see g_date_time_format() */
   return g_date_time_format (local, _("%x %H:%M"));
-}
-
-static char *
-format_seconds (gint64 ms)
-{
-  /* Translators: a duration in seconds, as in "1.2 s" */
-  return g_strdup_printf (_("%.1f s"), ms / 1000.0);
 }
 
 static char *
@@ -250,10 +244,10 @@ update_latency (PlaytestChatRow *self)
       return;
     }
 
-  total = format_seconds (latency);
+  total = playtest_format_duration (latency);
   if (first_audio >= 0)
     {
-      g_autofree char *audio = format_seconds (first_audio);
+      g_autofree char *audio = playtest_format_duration (first_audio);
       /* Translators: the reply's total time, then when its first audio was there */
       text = g_strdup_printf (_("%s (first audio %s)"), total, audio);
     }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "playtest-state-panel.h"
+#include "playtest-format.h"
 
 /* How many emotion chips the history row keeps: enough for a long play session, few
  * enough that a 10,000-turn conversation does not become 10,000 widgets. */
@@ -556,19 +557,6 @@ refresh (PlaytestStatePanel *self)
 /* Inspector --------------------------------------------------------------------------------- */
 
 static char *
-format_ms (gint64 ms)
-{
-  if (ms < 0)
-    return g_strdup ("—");
-  if (ms < 1000)
-    /* Translators: a duration in milliseconds */
-    return g_strdup_printf (_("%d ms"), (int) ms);
-
-  /* Translators: a duration in seconds */
-  return g_strdup_printf (_("%.2f s"), ms / 1000.0);
-}
-
-static char *
 describe_timings (PlaytestTurn *turn)
 {
   const PlaytestTimings *timings = playtest_turn_get_timings (turn);
@@ -580,9 +568,9 @@ describe_timings (PlaytestTurn *turn)
   if (timings != NULL && timings->first_byte > 0)
     first_byte = (timings->first_byte - timings->request_start) / 1000;
 
-  byte = format_ms (first_byte);
-  audio = format_ms (playtest_turn_get_first_audio_ms (turn));
-  total = format_ms (playtest_turn_get_latency_ms (turn));
+  byte = playtest_format_duration (first_byte);
+  audio = playtest_format_duration (playtest_turn_get_first_audio_ms (turn));
+  total = playtest_format_duration (playtest_turn_get_latency_ms (turn));
 
   return g_strdup_printf (_("First byte %s · first audio %s · total %s"), byte, audio, total);
 }

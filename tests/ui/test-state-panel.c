@@ -261,7 +261,7 @@ test_intensity_and_sequence_from_history (Fixture       *fixture,
   g_assert_cmpuint (count_children (sequence), ==, 3);  /* Wave → Offer Drink */
   g_assert_false (gtk_widget_has_css_class (find_card (fixture, "Action"), "action-fired"));
   g_assert_cmpstr (label_text (fixture, "Timings"), ==,
-                   "First byte 120 ms · first audio 400 ms · total 1.50 s");
+                   "First byte 120 ms · first audio 400 ms · total 1.5 s");
 
   playtest_state_panel_set_conversation (panel (fixture), NULL);
   g_assert_cmpstr (label_text (fixture, "Emotion"), ==, "No emotion yet");
