@@ -16,7 +16,7 @@ build_packages=(
   libgtk-4-dev libadwaita-1-dev libespeak-ng-dev espeak-ng-data
 )
 test_packages=(
-  xvfb xauth dbus dbus-x11 curl sox espeak-ng python3
+  xvfb xauth dbus dbus-x11 curl sox espeak-ng python3 at-spi2-core python3-pyatspi imagemagick
 )
 
 as_root() {
