@@ -471,9 +471,8 @@ list_characters_cb (GObject      *object,
  * @callback: called when the list is up to date
  * @user_data: data for @callback
  *
- * Asks the service for the account's characters (when @client has a key) or the demo
- * backend for its own (in demo mode). Without either, only the characters added by id
- * remain. On failure the list keeps what it had.
+ * Asks the service for the account's characters, or the demo backend for its own (in demo
+ * mode); the characters added by id come after them. On failure the list keeps what it had.
  */
 void
 playtest_character_list_refresh_async (PlaytestCharacterList *self,
@@ -491,14 +490,8 @@ playtest_character_list_refresh_async (PlaytestCharacterList *self,
   g_task_set_source_tag (task, playtest_character_list_refresh_async);
   g_task_set_task_data (task, GINT_TO_POINTER (self->demo), NULL);
 
-  if (!self->demo && !playtest_client_has_api_key (client))
-    {
-      g_ptr_array_set_size (self->remote, 0);
-      rebuild (self);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
+  /* Without a key too: outside demo mode that means --base-url, a server of the user's
+   * choosing that may well list its characters without one (or say why not). */
   playtest_client_list_characters_async (client, cancellable, list_characters_cb,
                                          g_steal_pointer (&task));
 }
