@@ -21,6 +21,7 @@ struct _PlaytestApplication
   PlaytestClient     *client;
   PlaytestHistory    *history;
   GError             *history_error;
+  GError             *key_error;
   PlaytestDemoServer *demo_server;
   GCancellable       *cancellable;
 
@@ -210,10 +211,13 @@ secret_load_cb (GObject      *object,
   g_autoptr(PlaytestApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* No keyring is not a failure here: the secret says so itself, and the app runs without
-   * a stored key (on the demo backend unless --base-url says otherwise). */
-  if (!playtest_secret_load_finish (PLAYTEST_SECRET (object), result, &error))
-    g_debug ("No stored API key: %s", error->message);
+  /* No keyring is not a failure here: the secret says so itself (keyring-available), and
+   * the app runs without a stored key. A keyring that is there but fails is: the window
+   * tells the user (playtest_application_get_key_error()), as the key they stored is not
+   * used. */
+  if (!playtest_secret_load_finish (PLAYTEST_SECRET (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    self->key_error = g_steal_pointer (&error);
 
   update_client (self);
   self->ready = TRUE;
@@ -388,6 +392,7 @@ playtest_application_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->history);
   g_clear_error (&self->history_error);
+  g_clear_error (&self->key_error);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (playtest_application_parent_class)->dispose (object);
@@ -623,6 +628,21 @@ playtest_application_get_history_error (PlaytestApplication *self)
   g_return_val_if_fail (PLAYTEST_IS_APPLICATION (self), NULL);
 
   return self->history_error;
+}
+
+/**
+ * playtest_application_get_key_error:
+ * @self: a #PlaytestApplication
+ *
+ * Returns: (nullable): why the stored API key could not be read, in words for the user;
+ *   %NULL when it was read, or there is none, or no keyring runs at all
+ */
+const GError *
+playtest_application_get_key_error (PlaytestApplication *self)
+{
+  g_return_val_if_fail (PLAYTEST_IS_APPLICATION (self), NULL);
+
+  return self->key_error;
 }
 
 /**

@@ -31,6 +31,7 @@ PlaytestSecret      *playtest_application_get_secret             (PlaytestApplic
 PlaytestClient      *playtest_application_get_client             (PlaytestApplication *self);
 PlaytestHistory     *playtest_application_get_history            (PlaytestApplication *self);
 const GError        *playtest_application_get_history_error      (PlaytestApplication *self);
+const GError        *playtest_application_get_key_error          (PlaytestApplication *self);
 gboolean             playtest_application_get_demo_mode          (PlaytestApplication *self);
 gboolean             playtest_application_get_ready              (PlaytestApplication *self);
 const char          *playtest_application_get_character_id       (PlaytestApplication *self);

@@ -17,15 +17,16 @@
 
 struct _PlaytestSearchWindow
 {
-  AdwWindow        parent_instance;
+  AdwWindow              parent_instance;
 
-  PlaytestHistory *history;
-  GPtrArray       *hits;
+  PlaytestHistory       *history;
+  PlaytestCharacterList *characters;
+  GPtrArray             *hits;
 
-  GtkWidget       *search_entry;
-  GtkWidget       *stack;
-  GtkWidget       *error_page;
-  GtkWidget       *results_list;
+  GtkWidget             *search_entry;
+  GtkWidget             *stack;
+  GtkWidget             *error_page;
+  GtkWidget             *results_list;
 };
 
 G_DEFINE_FINAL_TYPE (PlaytestSearchWindow, playtest_search_window, ADW_TYPE_WINDOW)
@@ -89,8 +90,24 @@ format_date (GDateTime *time)
   return g_date_time_format (local, _("%x %H:%M"));
 }
 
+/* People know their characters by name; ids are for the dashboard. */
+static const char *
+character_name (PlaytestSearchWindow *self,
+                const char           *character_id)
+{
+  PlaytestCharacterItem *item = NULL;
+  const char *name;
+
+  if (self->characters != NULL)
+    item = playtest_character_list_lookup (self->characters, character_id);
+  name = item != NULL ? playtest_character_item_get_name (item) : NULL;
+
+  return name != NULL && *name != '\0' ? name : character_id;
+}
+
 static GtkWidget *
-create_hit_row (const PlaytestSearchHit *hit)
+create_hit_row (const PlaytestSearchHit *hit,
+                const char              *name)
 {
   g_autofree char *date = format_date (hit->sent_at);
   g_autofree char *markup = snippet_to_markup (hit->snippet);
@@ -98,7 +115,7 @@ create_hit_row (const PlaytestSearchHit *hit)
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *character = gtk_label_new (hit->character_id);
+  GtkWidget *character = gtk_label_new (name);
   GtkWidget *when = gtk_label_new (date);
   GtkWidget *snippet = gtk_label_new (NULL);
 
@@ -129,7 +146,7 @@ create_hit_row (const PlaytestSearchHit *hit)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
   /* Translators: a search match read out: the character, when, and the matching text */
-  accessible = g_strdup_printf (_("%s, %s: %s"), hit->character_id, date,
+  accessible = g_strdup_printf (_("%s, %s: %s"), name, date,
                                 gtk_label_get_text (GTK_LABEL (snippet)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
@@ -188,8 +205,12 @@ search_changed_cb (PlaytestSearchWindow *self)
     }
 
   for (guint i = 0; i < self->hits->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->results_list),
-                         create_hit_row (g_ptr_array_index (self->hits, i)));
+    {
+      const PlaytestSearchHit *hit = g_ptr_array_index (self->hits, i);
+
+      gtk_list_box_append (GTK_LIST_BOX (self->results_list),
+                           create_hit_row (hit, character_name (self, hit->character_id)));
+    }
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
                                     self->hits->len > 0 ? "results" : "empty");
@@ -259,6 +280,7 @@ playtest_search_window_dispose (GObject *object)
 
   g_clear_pointer (&self->hits, g_ptr_array_unref);
   g_clear_object (&self->history);
+  g_clear_object (&self->characters);
 
   G_OBJECT_CLASS (playtest_search_window_parent_class)->dispose (object);
 }
@@ -387,4 +409,22 @@ playtest_search_window_new (GtkWindow       *parent,
                        "transient-for", parent,
                        "history", history,
                        NULL);
+}
+
+/**
+ * playtest_search_window_set_characters:
+ * @self: a #PlaytestSearchWindow
+ * @characters: (nullable): the characters whose names the hits show
+ *
+ * Names the character of each hit; hits of characters not in @characters show the id.
+ * Takes effect with the next search.
+ */
+void
+playtest_search_window_set_characters (PlaytestSearchWindow  *self,
+                                       PlaytestCharacterList *characters)
+{
+  g_return_if_fail (PLAYTEST_IS_SEARCH_WINDOW (self));
+  g_return_if_fail (characters == NULL || PLAYTEST_IS_CHARACTER_LIST (characters));
+
+  g_set_object (&self->characters, characters);
 }

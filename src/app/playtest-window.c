@@ -82,15 +82,71 @@ static GParamSpec *properties[N_PROPS];
 static void set_conversation (PlaytestWindow       *self,
                               PlaytestConversation *conversation);
 
-static void
-add_toast (PlaytestWindow *self,
-           const char     *title,
-           guint           timeout)
+/* libadwaita 1.2 reads a toast's title as markup: a server's "<html>" or "&" in an error
+ * message would show nothing at all. */
+static AdwToast *
+toast_new (const char *text,
+           guint       timeout)
 {
-  AdwToast *toast = adw_toast_new (title);
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
 
   adw_toast_set_timeout (toast, timeout);
+  return toast;
+}
+
+static void
+add_toast (PlaytestWindow *self,
+           const char     *text,
+           guint           timeout)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast_new (text, timeout));
+}
+
+/* A toast that is only worth reading now (wait 3 s) goes before any lasting notice shown
+ * already: a normal one would wait in the queue behind a toast that stays until dismissed. */
+static void
+add_urgent_toast (PlaytestWindow *self,
+                  const char     *text,
+                  guint           timeout)
+{
+  AdwToast *toast = toast_new (text, timeout);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Problems of the app as a whole (no history, an unreadable keyring) are said once per run,
+ * in the first window, and stay until dismissed: they go on mattering. */
+static void
+add_notice_once (PlaytestWindow *self,
+                 const char     *key,
+                 const char     *message)
+{
+  if (g_object_get_data (G_OBJECT (self->app), key) != NULL)
+    return;
+
+  g_object_set_data (G_OBJECT (self->app), key, GINT_TO_POINTER (TRUE));
+  add_toast (self, message, 0);
+}
+
+static void
+show_app_notices (PlaytestWindow *self)
+{
+  const GError *history_error = playtest_application_get_history_error (self->app);
+  const GError *key_error = playtest_application_get_key_error (self->app);
+
+  if (history_error != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("History is off, turns are not saved: %s"), history_error->message);
+
+      add_notice_once (self, "playtest-history-notice", message);
+    }
+
+  /* Its message already says it was the keyring that failed. */
+  if (key_error != NULL)
+    add_notice_once (self, "playtest-key-notice", key_error->message);
 }
 
 static PlaytestClient *
@@ -244,12 +300,12 @@ report_turn_error (PlaytestWindow *self,
     case PLAYTEST_CLIENT_ERROR_RATE_LIMITED:
       seconds = playtest_client_error_get_retry_after (error);
       if (seconds > 0)
-        message = g_strdup_printf (ngettext ("The service is busy: try again in %d s",
-                                             "The service is busy: try again in %d s",
+        message = g_strdup_printf (ngettext ("The service is busy. Try again in %d s.",
+                                             "The service is busy. Try again in %d s.",
                                              seconds), seconds);
       else
-        message = g_strdup (_("The service is busy: try again in a moment"));
-      add_toast (self, message, MAX (5, MIN (seconds, 30)));
+        message = g_strdup (_("The service is busy. Try again in a moment."));
+      add_urgent_toast (self, message, CLAMP (seconds, 5, 30));
       break;
 
     case PLAYTEST_CLIENT_ERROR_BAD_REQUEST:
@@ -559,6 +615,33 @@ choose_conversation (PlaytestWindow *self,
     add_toast (self, _("No characters yet: add one by ID from the main menu"), 0);
 }
 
+/* A rejected key has its bar, which says it better and leads to the key. */
+static void
+report_characters_error (PlaytestWindow *self,
+                         const GError   *error)
+{
+  g_autofree char *message = NULL;
+
+  if (!g_error_matches (error, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_BAD_KEY))
+    {
+      message = g_strdup_printf (_("Could not list the characters: %s"), error->message);
+      add_toast (self, message, 0);
+    }
+  report_turn_error (self, error);
+}
+
+/* In or out of demo mode, the session belongs to the other server: a new conversation, with
+ * the same character if the new list has it, else the first listed (else the same). */
+static void
+restart_conversation (PlaytestWindow *self)
+{
+  const char *current = current_character_id (self);
+  const char *listed = first_listed_character (self, current);
+  g_autofree char *id = g_strdup (listed != NULL ? listed : current);
+
+  start_new_conversation (self, id);
+}
+
 static void
 refresh_characters_cb (GObject      *object,
                        GAsyncResult *result,
@@ -567,26 +650,19 @@ refresh_characters_cb (GObject      *object,
   g_autoptr(PlaytestWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  gboolean listed;
 
   ok = playtest_character_list_refresh_finish (PLAYTEST_CHARACTER_LIST (object), result, &error);
   if (!ok && is_cancelled (error))
     return;
   if (!ok)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not list the characters: %s"),
-                                                  error->message);
-      add_toast (self, message, 0);
-      report_turn_error (self, error);
-    }
+    report_characters_error (self, error);
 
   self->characters_loaded = TRUE;
-  listed = self->conversation != NULL
-           && playtest_character_list_find (self->characters, current_character_id (self))
-              != G_MAXUINT;
 
-  if (self->conversation == NULL || (self->switch_character && !listed && ok))
+  if (self->conversation == NULL)
     choose_conversation (self, ok);
+  else if (self->switch_character)
+    restart_conversation (self);
   self->switch_character = FALSE;
 }
 
@@ -919,6 +995,8 @@ search_action_cb (GSimpleAction *action,
   if (self->search_window == NULL)
     {
       self->search_window = playtest_search_window_new (GTK_WINDOW (self), history);
+      playtest_search_window_set_characters (PLAYTEST_SEARCH_WINDOW (self->search_window),
+                                             self->characters);
       g_object_add_weak_pointer (G_OBJECT (self->search_window),
                                  (gpointer *) &self->search_window);
       g_signal_connect_object (self->search_window, "hit-activated",
@@ -1112,7 +1190,9 @@ fill_past_sessions (PlaytestWindow *self)
     }
 
   /* An item without an action shows greyed out: it says why the list is empty. */
-  if (infos == NULL || infos->len == 0)
+  if (history == NULL)
+    g_menu_append (self->past_sessions_menu, _("History is off: no past sessions"), NULL);
+  else if (infos == NULL || infos->len == 0)
     g_menu_append (self->past_sessions_menu,
                    error != NULL ? error->message : _("No past sessions"), NULL);
 }
@@ -1187,6 +1267,14 @@ playtest_window_dispose (GObject *object)
       self->search_window = NULL;
     }
 
+  /* The children tell of their last changes while they go (the list's selection is
+   * cleared), when their neighbours may be gone already. */
+  if (self->conversation_view != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->conversation_view, self);
+      g_signal_handlers_disconnect_by_data (self->timeline, self);
+      g_signal_handlers_disconnect_by_data (self->composer, self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PLAYTEST_TYPE_WINDOW);
 
   G_OBJECT_CLASS (playtest_window_parent_class)->dispose (object);
@@ -1333,16 +1421,7 @@ setup (PlaytestWindow      *self,
   update_session_label (self);
   update_presentation_labels (self);
 
-  if (playtest_application_get_history_error (app) != NULL
-      && g_object_get_data (G_OBJECT (app), "history-error-shown") == NULL)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("History is off: %s"),
-                         playtest_application_get_history_error (app)->message);
-
-      g_object_set_data (G_OBJECT (app), "history-error-shown", GINT_TO_POINTER (TRUE));
-      add_toast (self, message, 0);
-    }
+  show_app_notices (self);
 
   refresh_characters (self);
   playtest_composer_grab_focus (self->composer);

@@ -10,11 +10,22 @@
 #include "playtest-application.h"
 #include "playtest-chat-row.h"
 #include "playtest-composer.h"
+#include "playtest-conversation-view.h"
+#include "playtest-preferences-window.h"
+#include "playtest-search-window.h"
 #include "playtest-window.h"
 #include "ui-test-util.h"
 
 typedef struct _Fixture Fixture;
 typedef void (*FixtureFunc) (Fixture *fixture);
+
+/* How the app is started: what --base-url, --character, --demo would say. */
+typedef struct
+{
+  const char *base_url;
+  const char *character_id;
+  gboolean    demo;
+} AppOptions;
 
 struct _Fixture
 {
@@ -33,7 +44,6 @@ run_body_cb (gpointer user_data)
 
   ui_test_wait_for (gtk_application_get_active_window (app) != NULL);
   fixture->window = PLAYTEST_WINDOW (gtk_application_get_active_window (app));
-  g_assert_true (playtest_application_get_demo_mode (fixture->app));
   ui_test_wait_for (playtest_window_get_conversation (fixture->window) != NULL);
 
   fixture->func (fixture);
@@ -53,20 +63,26 @@ activate_cb (GApplication *app,
   g_idle_add (run_body_cb, fixture);
 }
 
-/* Runs @func with a new app in demo mode and its window showing a conversation; then
- * checks that everything was let go: requests in flight ended, window and app finalized. */
+/* Runs @func with a new app started as @options say and its window showing a conversation;
+ * then checks that everything was let go: requests in flight ended, window and app
+ * finalized. */
 static void
-with_window_in (const char  *history_directory,
-                FixtureFunc  func)
+with_app (const char       *history_directory,
+          const AppOptions *options,
+          FixtureFunc       func)
 {
   Fixture fixture = { .func = func };
   PlaytestApplication *app;
 
   fixture.app = app = playtest_application_new ();
-  g_object_set (app, "history-directory", history_directory, NULL);
+  g_object_set (app,
+                "history-directory", history_directory,
+                "base-url", options->base_url,
+                "character-id", options->character_id,
+                "demo", options->demo,
+                NULL);
   /* Tests run in parallel: no single-instance negotiation on the session bus. */
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_object_set (app, "demo", TRUE, NULL);
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &fixture);
 
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
@@ -74,6 +90,16 @@ with_window_in (const char  *history_directory,
   g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
   g_clear_object (&fixture.app);
   ui_test_wait_for (app == NULL);
+}
+
+/* As with_app(), in demo mode (--demo). */
+static void
+with_window_in (const char  *history_directory,
+                FixtureFunc  func)
+{
+  static const AppOptions demo = { .demo = TRUE };
+
+  with_app (history_directory, &demo, func);
 }
 
 /* Each test has a history store of its own, so that none reopens another's conversation. */
@@ -120,10 +146,11 @@ with_window (FixtureFunc func)
   remove_history_directory (directory);
 }
 
-/* Types a line and sends it; returns the turn (held by the conversation) once complete. */
+/* Types a line and sends it; returns the turn (held by the conversation) once it came back
+ * or failed. */
 static PlaytestTurn *
-send_line (Fixture    *fixture,
-           const char *text)
+send_line_to_the_end (Fixture    *fixture,
+                      const char *text)
 {
   PlaytestConversation *conversation = playtest_window_get_conversation (fixture->window);
   GtkWidget *composer = ui_test_find_by_type (GTK_WIDGET (fixture->window),
@@ -145,10 +172,21 @@ send_line (Fixture    *fixture,
   g_assert_cmpstr (playtest_turn_get_user_text (turn), ==, text);
   ui_test_wait_for (playtest_turn_get_state (turn) == PLAYTEST_TURN_COMPLETE
                     || playtest_turn_get_state (turn) == PLAYTEST_TURN_FAILED);
-  g_assert_null (playtest_turn_get_error (turn));
-  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
 
   return turn;  /* the conversation holds it */
+}
+
+/* As send_line_to_the_end(), for a line that must get a reply. */
+static PlaytestTurn *
+send_line (Fixture    *fixture,
+           const char *text)
+{
+  PlaytestTurn *turn = send_line_to_the_end (fixture, text);
+
+  g_assert_no_error (playtest_turn_get_error (turn));
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+
+  return turn;
 }
 
 static GtkLabel *
@@ -169,6 +207,7 @@ builds_in_demo_mode (Fixture *fixture)
   GtkWidget *bar;
   GtkWidget *bar_label;
 
+  g_assert_true (playtest_application_get_demo_mode (fixture->app));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (characters)), >=, 3);
   first = g_list_model_get_item (G_LIST_MODEL (characters), 0);
   g_assert_cmpstr (playtest_character_item_get_origin (first), ==, "demo");
@@ -256,9 +295,9 @@ test_window_accessible_labels (void)
   with_window (accessible_labels);
 }
 
-static gboolean
-list_shows_turn (GtkWidget    *list,
-                 PlaytestTurn *turn)
+static GtkWidget *
+find_chat_row (GtkWidget    *list,
+               PlaytestTurn *turn)
 {
   for (GtkWidget *row = gtk_widget_get_first_child (list);
        row != NULL;
@@ -267,10 +306,17 @@ list_shows_turn (GtkWidget    *list,
       GtkWidget *chat_row = ui_test_find_by_type (row, PLAYTEST_TYPE_CHAT_ROW);
 
       if (chat_row != NULL && playtest_chat_row_get_turn (PLAYTEST_CHAT_ROW (chat_row)) == turn)
-        return TRUE;
+        return chat_row;
     }
 
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+list_shows_turn (GtkWidget    *list,
+                 PlaytestTurn *turn)
+{
+  return find_chat_row (list, turn) != NULL;
 }
 
 static void
@@ -481,6 +527,595 @@ test_window_side_panel_toggle (void)
   with_window (side_panel_toggle);
 }
 
+/* Errors and ways forward ------------------------------------------------------------------ */
+
+static void
+with_options (const AppOptions *options,
+              FixtureFunc       func)
+{
+  char *directory = make_history_directory ();
+
+  with_app (directory, options, func);
+  remove_history_directory (directory);
+}
+
+static GtkWidget *
+bar_revealer (Fixture *fixture)
+{
+  return ui_test_find_by_id (GTK_WIDGET (fixture->window), "bar_revealer");
+}
+
+static GtkWidget *
+bar_button (Fixture *fixture)
+{
+  return ui_test_find_by_id (GTK_WIDGET (fixture->window), "bar_button");
+}
+
+static gboolean
+bar_shown (Fixture *fixture)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (bar_revealer (fixture)));
+}
+
+/* The focus is in the API key row of @preferences. */
+static gboolean
+focus_in_key_row (GtkWindow *preferences)
+{
+  GtkWidget *focus = gtk_window_get_focus (preferences);
+
+  return focus != NULL && (ADW_IS_PASSWORD_ENTRY_ROW (focus)
+                           || gtk_widget_get_ancestor (focus, ADW_TYPE_PASSWORD_ENTRY_ROW));
+}
+
+static PlaytestDemoServer *service;
+
+static gboolean
+keyring_runs (Fixture *fixture)
+{
+  if (!playtest_secret_get_keyring_available (playtest_application_get_secret (fixture->app)))
+    return FALSE;
+
+  g_test_skip ("A keyring service runs on this bus: the test would store a key in it");
+  return TRUE;
+}
+
+static void store_key (Fixture    *fixture,
+                       const char *key);
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
+key_rejected (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *list = ui_test_find_by_label (window, "Conversation");
+  GtkWidget *row;
+  GtkWindow *preferences;
+  PlaytestTurn *turn;
+  guint listed = 0;
+
+  if (keyring_runs (fixture))
+    return;
+
+  /* The service took any key and listed the characters; now it wants another key. */
+  g_signal_connect_swapped (playtest_window_get_character_list (fixture->window),
+                            "items-changed", G_CALLBACK (count_cb), &listed);
+  store_key (fixture, "a-wrong-key");
+  ui_test_wait_for (listed > 0);
+  g_assert_false (playtest_application_get_demo_mode (fixture->app));
+  g_assert_false (bar_shown (fixture));
+  playtest_demo_server_set_api_key (service, "the-right-key");
+
+  turn = send_line_to_the_end (fixture, "Hello there!");
+  g_assert_error (playtest_turn_get_error (turn), PLAYTEST_CLIENT_ERROR,
+                  PLAYTEST_CLIENT_ERROR_BAD_KEY);
+  g_assert_true (bar_shown (fixture));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_id (window, "bar_label"))),
+                   ==, "Convai rejected the API key.");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (bar_button (fixture))), ==, "Change Key…");
+
+  /* The line is not lost: its row failed, with Retry. */
+  ui_test_wait_for ((row = find_chat_row (list, turn)) != NULL);
+  g_assert_true (GTK_IS_BUTTON (ui_test_find_by_label (row, "Retry")));
+  g_assert_true (gtk_widget_get_visible (ui_test_find_by_label (row, "Retry")));
+  ui_test_save_screenshot (window, "window-key-rejected");
+
+  /* The way forward: the preferences, at the key. */
+  g_signal_emit_by_name (bar_button (fixture), "clicked");
+  preferences = ui_test_find_toplevel (PLAYTEST_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  ui_test_wait_for (focus_in_key_row (preferences));
+  gtk_window_destroy (preferences);
+}
+
+static void
+test_window_key_rejected (void)
+{
+  g_autofree char *url = NULL;
+  AppOptions options = { .character_id = "demo-mira" };
+
+  /* Another demo backend plays the service, at --base-url. */
+  service = ui_test_start_demo_server (&url);
+  options.base_url = url;
+  with_options (&options, key_rejected);
+  playtest_demo_server_disconnect (service);
+  g_clear_object (&service);
+}
+
+static void
+busy_service (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  PlaytestTurn *turn = send_line_to_the_end (fixture, "[demo:fail=429,retry-after=3] Hello");
+
+  g_assert_error (playtest_turn_get_error (turn), PLAYTEST_CLIENT_ERROR,
+                  PLAYTEST_CLIENT_ERROR_RATE_LIMITED);
+  ui_test_wait_for (ui_test_find_text (window, "The service is busy. Try again in 3 s.") != NULL);
+  ui_test_save_screenshot (window, "window-busy");
+
+  /* Nothing to do with the key: no bar about it. */
+  g_assert_null (ui_test_find_text (window, "rejected"));
+}
+
+static void
+test_window_busy_service (void)
+{
+  with_window (busy_service);
+}
+
+static void
+no_keyring (Fixture *fixture)
+{
+  PlaytestSecret *secret = playtest_application_get_secret (fixture->app);
+  GtkWindow *preferences;
+
+  if (playtest_secret_get_keyring_available (secret))
+    {
+      g_test_skip ("A keyring service runs on this bus");
+      return;
+    }
+
+  /* In demo mode there is no key to lose: nothing said at start. */
+  ui_test_spin_idle ();
+  g_assert_null (ui_test_find_text (GTK_WIDGET (fixture->window), "keyring"));
+
+  /* Where a key is typed, it is. */
+  g_signal_emit_by_name (bar_button (fixture), "clicked");
+  preferences = ui_test_find_toplevel (PLAYTEST_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (preferences), "No keyring is available"));
+  gtk_window_destroy (preferences);
+}
+
+static void
+test_window_no_keyring (void)
+{
+  with_window (no_keyring);
+}
+
+static void
+store_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (playtest_secret_store_finish (PLAYTEST_SECRET (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+store_key (Fixture    *fixture,
+           const char *key)
+{
+  gboolean done = FALSE;
+
+  playtest_secret_store_async (playtest_application_get_secret (fixture->app), key, NULL,
+                               store_done_cb, &done);
+  ui_test_wait_for (done);
+}
+
+static gboolean
+characters_from (Fixture    *fixture,
+                 const char *origin)
+{
+  GListModel *characters = G_LIST_MODEL (playtest_window_get_character_list (fixture->window));
+  g_autoptr(PlaytestCharacterItem) first = g_list_model_get_item (characters, 0);
+
+  return first != NULL && g_strcmp0 (playtest_character_item_get_origin (first), origin) == 0;
+}
+
+static void
+key_set_while_running (Fixture *fixture)
+{
+  PlaytestClient *client = playtest_application_get_client (fixture->app);
+  g_autofree char *service_url = playtest_demo_server_dup_base_url (service);
+  PlaytestConversation *demo_conversation;
+  PlaytestConversation *conversation;
+
+  if (keyring_runs (fixture))
+    return;
+
+  g_assert_true (playtest_application_get_demo_mode (fixture->app));
+  send_line (fixture, "Hello there!");
+  demo_conversation = playtest_window_get_conversation (fixture->window);
+
+  /* A key: the service at the configured address, its characters, a new session there. */
+  store_key (fixture, "the-right-key");
+  g_assert_false (playtest_application_get_demo_mode (fixture->app));
+  g_assert_cmpstr (playtest_client_get_base_url (client), ==, service_url);
+  g_assert_false (bar_shown (fixture));
+  ui_test_wait_for (characters_from (fixture, "account"));
+  ui_test_wait_for (playtest_window_get_conversation (fixture->window) != demo_conversation);
+  conversation = playtest_window_get_conversation (fixture->window);
+  g_assert_null (playtest_conversation_get_session_id (conversation));
+  send_line (fixture, "Hello there!");  /* the service wants the key: it went along */
+
+  /* No key: back to the demo. */
+  store_key (fixture, NULL);
+  g_assert_true (playtest_application_get_demo_mode (fixture->app));
+  g_assert_cmpstr (playtest_client_get_base_url (client), !=, service_url);
+  g_assert_true (bar_shown (fixture));
+  ui_test_wait_for (characters_from (fixture, "demo"));
+  ui_test_wait_for (playtest_window_get_conversation (fixture->window) != conversation);
+  send_line (fixture, "Hello there!");
+}
+
+static void
+test_window_key_set_while_running (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *url = NULL;
+  AppOptions options = { 0 };
+
+  /* Another demo backend plays the real service, at the address the preferences set. */
+  service = ui_test_start_demo_server (&url);
+  playtest_demo_server_set_api_key (service, "the-right-key");
+  g_settings_set_string (settings, "base-url", url);
+  with_options (&options, key_set_while_running);
+  g_settings_reset (settings, "base-url");
+  playtest_demo_server_disconnect (service);
+  g_clear_object (&service);
+}
+
+/* Past sessions, search, characters by id ---------------------------------------------- */
+
+/* Collects the targets of @action in @menu, sections and submenus included. */
+static void
+collect_targets (GMenuModel *menu,
+                 const char *action,
+                 GPtrArray  *targets)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *item_action = NULL;
+      g_autofree char *target = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+      GMenuModel *link;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &item_action)
+          && g_str_equal (item_action, action)
+          && g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        g_ptr_array_add (targets, g_steal_pointer (&target));
+
+      while (g_menu_link_iter_get_next (links, NULL, &link))
+        {
+          collect_targets (link, action, targets);
+          g_object_unref (link);
+        }
+    }
+}
+
+static GPtrArray *
+open_menu_for_past_sessions (Fixture *fixture)
+{
+  GtkWidget *button = ui_test_find_by_label (GTK_WIDGET (fixture->window), "Main Menu");
+  GPtrArray *targets = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  collect_targets (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)),
+                   "win.open-session", targets);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  return targets;
+}
+
+static gboolean
+has_string (GPtrArray  *strings,
+            const char *string)
+{
+  return g_ptr_array_find_with_equal_func (strings, string, g_str_equal, NULL);
+}
+
+static void
+past_sessions (Fixture *fixture)
+{
+  PlaytestConversation *conversation = playtest_window_get_conversation (fixture->window);
+  g_autofree char *first_id = NULL;
+  g_autofree char *first_session = NULL;
+  g_autoptr(GPtrArray) targets = NULL;
+
+  send_line (fixture, "Where is the ring?");
+  first_id = g_strdup (playtest_conversation_get_id (conversation));
+  first_session = g_strdup (playtest_conversation_get_session_id (conversation));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-session",
+                                             NULL));
+  conversation = playtest_window_get_conversation (fixture->window);
+  send_line (fixture, "Hello there!");
+
+  targets = open_menu_for_past_sessions (fixture);
+  g_assert_cmpuint (targets->len, ==, 2);
+  g_assert_true (has_string (targets, first_id));
+  g_assert_true (has_string (targets, playtest_conversation_get_id (conversation)));
+
+  /* Choosing the first one reopens it, turns and session id, and it goes on there. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-session",
+                                             "s", first_id));
+  conversation = playtest_window_get_conversation (fixture->window);
+  g_assert_cmpstr (playtest_conversation_get_id (conversation), ==, first_id);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 1);
+  g_assert_cmpstr (playtest_conversation_get_session_id (conversation), ==, first_session);
+  send_line (fixture, "Thank you.");
+  g_assert_cmpstr (playtest_conversation_get_session_id (conversation), ==, first_session);
+}
+
+static void
+test_window_past_sessions (void)
+{
+  with_window (past_sessions);
+}
+
+static gboolean
+search_has_rows (GtkWindow *search)
+{
+  return ui_test_find_by_type (GTK_WIDGET (search), GTK_TYPE_LIST_BOX_ROW) != NULL;
+}
+
+static void
+search_and_open (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  PlaytestConversation *conversation = playtest_window_get_conversation (fixture->window);
+  PlaytestCharacterItem *character;
+  g_autofree char *first_id = g_strdup (playtest_conversation_get_id (conversation));
+  g_auto(GStrv) accels = NULL;
+  GtkWidget *view = ui_test_find_by_type (window, PLAYTEST_TYPE_CONVERSATION_VIEW);
+  GtkWidget *entry;
+  GtkWidget *row;
+  GtkWindow *search;
+  PlaytestTurn *selected;
+
+  send_line (fixture, "Where is the ring?");
+  send_line (fixture, "Hello there!");
+  character = playtest_character_list_lookup (playtest_window_get_character_list (
+                                                fixture->window),
+                                              playtest_conversation_get_character_id (
+                                                conversation));
+  g_assert_cmpstr (playtest_character_item_get_name (character), !=,
+                   playtest_character_item_get_id (character));
+  g_assert_true (gtk_widget_activate_action (window, "win.new-session", NULL));
+  send_line (fixture, "Good evening.");
+
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app), "win.search");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>f"));
+  g_assert_true (gtk_widget_activate_action (window, "win.search", NULL));
+  search = ui_test_find_toplevel (PLAYTEST_TYPE_SEARCH_WINDOW);
+  g_assert_nonnull (search);
+
+  entry = ui_test_find_by_type (GTK_WIDGET (search), GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "ring");
+  ui_test_wait_for (search_has_rows (search));
+  row = ui_test_find_by_type (GTK_WIDGET (search), GTK_TYPE_LIST_BOX_ROW);
+  /* The hit names the character as the selector does. */
+  g_assert_nonnull (ui_test_find_text (row, playtest_character_item_get_name (character)));
+
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  conversation = playtest_window_get_conversation (fixture->window);
+  g_assert_cmpstr (playtest_conversation_get_id (conversation), ==, first_id);
+  selected = playtest_conversation_view_get_selected_turn (PLAYTEST_CONVERSATION_VIEW (view));
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (playtest_turn_get_user_text (selected), ==, "Where is the ring?");
+}
+
+static void
+test_window_search_and_open (void)
+{
+  with_window (search_and_open);
+}
+
+static void
+add_character_by_id (Fixture *fixture)
+{
+  PlaytestCharacterList *characters = playtest_window_get_character_list (fixture->window);
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GVariant) saved = NULL;
+  GtkDropDown *selector;
+  GtkWindow *dialog;
+  PlaytestCharacterItem *item;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-character",
+                                             NULL));
+  dialog = ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_find_by_label (GTK_WIDGET (dialog),
+                                                              "Character ID")),
+                         " 1234-abcd ");
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_find_by_label (GTK_WIDGET (dialog), "Name")),
+                         "Barkeep");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+
+  /* In the selector, chosen, and saved. */
+  item = playtest_character_list_lookup (characters, "1234-abcd");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (playtest_character_item_get_name (item), ==, "Barkeep");
+  selector = GTK_DROP_DOWN (ui_test_find_by_label (GTK_WIDGET (fixture->window), "Character"));
+  g_assert_true (gtk_drop_down_get_selected_item (selector) == (gpointer) item);
+  g_assert_cmpstr (playtest_conversation_get_character_id (
+                     playtest_window_get_conversation (fixture->window)), ==, "1234-abcd");
+  saved = g_settings_get_value (settings, "custom-characters");
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
+  g_settings_reset (settings, "custom-characters");
+}
+
+static void
+test_window_add_character_by_id (void)
+{
+  with_window (add_character_by_id);
+}
+
+static void
+without_history (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GPtrArray) targets = NULL;
+  PlaytestWindow *second;
+
+  g_assert_null (playtest_application_get_history (fixture->app));
+  ui_test_wait_for (ui_test_find_text (window, "History is off") != NULL);
+
+  /* Everything else works. */
+  send_line (fixture, "Hello there!");
+  targets = open_menu_for_past_sessions (fixture);
+  g_assert_cmpuint (targets->len, ==, 0);
+
+  /* Said once: another window does not say it again. */
+  second = playtest_window_new (fixture->app);
+  gtk_window_present (GTK_WINDOW (second));
+  ui_test_wait_for (playtest_window_get_conversation (second) != NULL);
+  ui_test_spin_idle ();
+  g_assert_null (ui_test_find_text (GTK_WIDGET (second), "History is off"));
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+static void
+test_window_without_history (void)
+{
+  g_autofree char *directory = make_history_directory ();
+  g_autofree char *file = g_build_filename (directory, "not-a-folder", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (file, "", 0, &error));
+  with_window_in (file, without_history);
+  remove_history_directory (g_steal_pointer (&directory));
+}
+
+/* Keyboard --------------------------------------------------------------------------------- */
+
+static void
+collect_overlay_shortcuts (GPtrArray *actions,
+                           GPtrArray *accels)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PATH
+                                                                 "/gtk/help-overlay.ui");
+  GSList *objects = gtk_builder_get_objects (builder);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *accel = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "action-name", &action, "accelerator", &accel, NULL);
+      if (action != NULL)
+        g_ptr_array_add (actions, g_steal_pointer (&action));
+      if (accel != NULL)
+        g_ptr_array_add (accels, g_steal_pointer (&accel));
+    }
+  g_slist_free (objects);
+}
+
+static void
+shortcuts_listed (Fixture *fixture)
+{
+  GtkApplication *app = GTK_APPLICATION (fixture->app);
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (app);
+
+  collect_overlay_shortcuts (listed, keys);
+
+  /* Every action with a shortcut is in the shortcuts window, and everything it lists by
+   * action has a shortcut. */
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
+
+      if (accels[0] != NULL && !has_string (listed, actions[i]))
+        g_error ("%s (%s) is not in the shortcuts window", actions[i], accels[0]);
+    }
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, listed->pdata[i]);
+
+      if (accels[0] == NULL)
+        g_error ("The shortcuts window lists %s, which has no shortcut", (char *) listed->pdata[i]);
+    }
+
+  /* The keys of widgets: the composer's, Esc, and F10 for the main menu. */
+  g_assert_true (has_string (keys, "Return"));
+  g_assert_true (has_string (keys, "<Shift>Return"));
+  g_assert_true (has_string (keys, "Escape"));
+  g_assert_true (has_string (keys, "F10"));
+}
+
+static void
+test_window_shortcuts_listed (void)
+{
+  with_window (shortcuts_listed);
+}
+
+static gboolean
+focus_within (GtkWidget *focus,
+              GtkWidget *widget)
+{
+  return focus == widget || (focus != NULL && gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Tab goes round the window through every main control. */
+static void
+tab_order (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *composer = ui_test_find_by_type (window, PLAYTEST_TYPE_COMPOSER);
+  static const char *labels[] = { "Message", "Send", "Character", "New Session" };
+  gboolean reached[G_N_ELEMENTS (labels)] = { FALSE };
+
+  playtest_composer_set_text (PLAYTEST_COMPOSER (composer), "Hello");
+  ui_test_wait_for (gtk_widget_get_mapped (window));
+
+  for (guint step = 0; step < 200; step++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);  /* wrapped around */
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+        reached[i] |= focus_within (focus, ui_test_find_by_label (window, labels[i]));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (!reached[i])
+      g_error ("Tab never reaches “%s”", labels[i]);
+}
+
+static void
+test_window_tab_order (void)
+{
+  with_window (tab_order);
+}
+
 static void
 count_send_cb (PlaytestComposer *composer,
                const char       *text,
@@ -541,6 +1176,16 @@ main (int   argc,
   g_test_add_func ("/window/reopens-last-conversation", test_window_reopens_last_conversation);
   g_test_add_func ("/window/presentation-mode", test_window_presentation_mode);
   g_test_add_func ("/window/side-panel-toggle", test_window_side_panel_toggle);
+  g_test_add_func ("/window/key-rejected", test_window_key_rejected);
+  g_test_add_func ("/window/busy-service", test_window_busy_service);
+  g_test_add_func ("/window/no-keyring", test_window_no_keyring);
+  g_test_add_func ("/window/key-set-while-running", test_window_key_set_while_running);
+  g_test_add_func ("/window/past-sessions", test_window_past_sessions);
+  g_test_add_func ("/window/search-and-open", test_window_search_and_open);
+  g_test_add_func ("/window/add-character-by-id", test_window_add_character_by_id);
+  g_test_add_func ("/window/without-history", test_window_without_history);
+  g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
+  g_test_add_func ("/window/tab-order", test_window_tab_order);
   g_test_add_func ("/composer/ignores-blank-lines", test_composer_ignores_blank_lines);
 
   return g_test_run ();

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ui-test-util.h"
 
 static gboolean
@@ -176,6 +178,53 @@ ui_test_find_by_id (GtkWidget  *root,
                     const char *buildable_id)
 {
   return find (root, match_id, buildable_id);
+}
+
+static gboolean
+match_text (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
+}
+
+/**
+ * ui_test_find_text:
+ * @root: where to look
+ * @text: some words
+ *
+ * Finds what a person would read: a label showing @text (as part of its text), toasts
+ * included while they are shown.
+ *
+ * Returns: (transfer none) (nullable): the first such label under @root
+ */
+GtkWidget *
+ui_test_find_text (GtkWidget  *root,
+                   const char *text)
+{
+  return find (root, match_text, text);
+}
+
+/**
+ * ui_test_find_toplevel:
+ * @type: a window type
+ *
+ * Returns: (transfer none) (nullable): an open window of @type (a dialog, the search window)
+ */
+GtkWindow *
+ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;  /* GTK holds it while it is open */
+    }
+
+  return NULL;
 }
 
 /**

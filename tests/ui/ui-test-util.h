@@ -44,6 +44,9 @@ GtkWidget          *ui_test_find_by_id             (GtkWidget       *root,
                                                     const char      *buildable_id);
 gboolean            ui_test_has_label              (GtkWidget       *widget,
                                                     const char      *label);
+GtkWidget          *ui_test_find_text              (GtkWidget       *root,
+                                                    const char      *text);
+GtkWindow          *ui_test_find_toplevel          (GType            type);
 
 PlaytestDemoServer *ui_test_start_demo_server      (char           **base_url);
 
