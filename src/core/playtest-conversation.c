@@ -56,6 +56,7 @@ enum {
 enum {
   SIGNAL_TURN_COMPLETED,
   SIGNAL_TURN_FAILED,
+  SIGNAL_TURN_SAVED,
   SIGNAL_HISTORY_ERROR,
   N_SIGNALS
 };
@@ -249,8 +250,9 @@ playtest_conversation_class_init (PlaytestConversationClass *klass)
    * @self: the conversation
    * @turn: the turn whose reply arrived
    *
-   * Emitted once the reply filled the turn and the history store committed it (or failed
-   * to, see #PlaytestConversation::history-error).
+   * Emitted once the reply filled the turn. The history store commits it in the background
+   * (see #PlaytestConversation::turn-saved and #PlaytestConversation::history-error), so
+   * that the window never waits for the disk.
    */
   signals[SIGNAL_TURN_COMPLETED] =
     g_signal_new ("turn-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -263,10 +265,24 @@ playtest_conversation_class_init (PlaytestConversationClass *klass)
    *   playtest_conversation_retry()
    *
    * Emitted when the service, the network or the user (playtest_conversation_cancel())
-   * ended a turn, after the history store committed it.
+   * ended a turn and the error is in it. The history store commits it in the background,
+   * as for #PlaytestConversation::turn-completed.
    */
   signals[SIGNAL_TURN_FAILED] =
     g_signal_new ("turn-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PLAYTEST_TYPE_TURN);
+
+  /**
+   * PlaytestConversation::turn-saved:
+   * @self: the conversation
+   * @turn: the turn the history store committed
+   *
+   * Emitted once a completed or failed turn is in the store, with its audio files: from
+   * here on it survives a crash. Turns are saved, and this is emitted, in the order they
+   * completed or failed; a turn retried is saved (and this emitted) again.
+   */
+  signals[SIGNAL_TURN_SAVED] =
+    g_signal_new ("turn-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, PLAYTEST_TYPE_TURN);
 
   /**
@@ -339,19 +355,59 @@ ensure_stored (PlaytestConversation  *self,
   return TRUE;
 }
 
+typedef struct
+{
+  PlaytestConversation *self;
+  PlaytestTurn         *turn;
+} Saving;
+
+static void
+saving_free (Saving *saving)
+{
+  g_object_unref (saving->self);
+  g_object_unref (saving->turn);
+  g_free (saving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
+
 /* A store error must not lose the turn: it stays in memory, and the user is told. */
+static void
+save_turn_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Saving) saving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (playtest_history_save_turn_finish (PLAYTEST_HISTORY (source), result, &error))
+    g_signal_emit (saving->self, signals[SIGNAL_TURN_SAVED], 0, saving->turn);
+  else
+    g_signal_emit (saving->self, signals[SIGNAL_HISTORY_ERROR], 0, error);
+}
+
+/* The store copies the turn as it is now and commits it on its own thread: the UI thread
+ * does not wait for the disk (see playtest-history.c). The turn learns its id back here. */
 static void
 save_turn (PlaytestConversation *self,
            PlaytestTurn         *turn)
 {
   g_autoptr(GError) error = NULL;
+  Saving *saving;
 
   if (self->history == NULL)
     return;
 
-  if (!ensure_stored (self, &error)
-      || !playtest_history_save_turn (self->history, self->id, turn, &error))
-    g_signal_emit (self, signals[SIGNAL_HISTORY_ERROR], 0, error);
+  if (!ensure_stored (self, &error))
+    {
+      g_signal_emit (self, signals[SIGNAL_HISTORY_ERROR], 0, error);
+      return;
+    }
+
+  saving = g_new0 (Saving, 1);
+  saving->self = g_object_ref (self);
+  saving->turn = g_object_ref (turn);
+  playtest_history_save_turn_async (self->history, self->id, turn, save_turn_cb, saving);
 }
 
 static void

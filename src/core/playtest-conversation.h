@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (PlaytestConversation, playtest_conversation, PLAYTEST, CON
 
 /* One conversation with one character: a GListModel of PlaytestTurn, oldest first. It sends
  * each turn through the client (one at a time, in order), fills the turn from the reply or
- * the error, and commits it to the history store the moment it completes or fails. */
+ * the error, and commits it to the history store the moment it completes or fails (in the
+ * background: ::turn-saved says when it is on disk). */
 PlaytestConversation *playtest_conversation_new             (PlaytestClient        *client,
                                                              PlaytestHistory       *history,
                                                              const char            *character_id);

@@ -81,6 +81,14 @@ gboolean           playtest_history_save_turn            (PlaytestHistory     *s
                                                           const char          *conversation_id,
                                                           PlaytestTurn        *turn,
                                                           GError             **error);
+void               playtest_history_save_turn_async      (PlaytestHistory     *self,
+                                                          const char          *conversation_id,
+                                                          PlaytestTurn        *turn,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean           playtest_history_save_turn_finish     (PlaytestHistory     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 GPtrArray         *playtest_history_load_turns           (PlaytestHistory     *self,
                                                           const char          *conversation_id,
                                                           GError             **error);

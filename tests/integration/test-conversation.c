@@ -24,6 +24,7 @@ typedef struct
   PlaytestConversation *conversation;
   GString              *events;       /* what the conversation said, in order */
   GPtrArray            *history_errors;
+  guint                 n_saved;       /* turn-saved emissions */
   guint                 session_notifies;
 } Fixture;
 
@@ -83,6 +84,16 @@ history_error_cb (PlaytestConversation *conversation,
 }
 
 static void
+turn_saved_cb (PlaytestConversation *conversation,
+               PlaytestTurn         *turn,
+               Fixture              *f)
+{
+  /* On disk: it has its id. */
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+  f->n_saved++;
+}
+
+static void
 session_id_cb (PlaytestConversation *conversation,
                GParamSpec           *pspec,
                Fixture              *f)
@@ -98,11 +109,14 @@ watch (Fixture              *f,
   f->conversation = conversation;
   g_string_truncate (f->events, 0);
   f->session_notifies = 0;
+  f->n_saved = 0;
+  g_ptr_array_set_size (f->history_errors, 0);
 
   g_signal_connect (conversation, "items-changed", G_CALLBACK (items_changed_cb), f);
   g_signal_connect (conversation, "turn-completed", G_CALLBACK (turn_completed_cb), f);
   g_signal_connect (conversation, "turn-failed", G_CALLBACK (turn_failed_cb), f);
   g_signal_connect (conversation, "history-error", G_CALLBACK (history_error_cb), f);
+  g_signal_connect (conversation, "turn-saved", G_CALLBACK (turn_saved_cb), f);
   g_signal_connect (conversation, "notify::session-id", G_CALLBACK (session_id_cb), f);
 }
 
@@ -154,6 +168,22 @@ wait_idle (Fixture *f)
   guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timed_out_cb, &timed_out);
 
   while (playtest_conversation_get_busy (f->conversation) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* Runs the main loop until the store has answered for @n saves since watch(): committed
+ * (::turn-saved) or not (::history-error). */
+static void
+wait_saved (Fixture *f,
+            guint    n)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timed_out_cb, &timed_out);
+
+  while (f->n_saved + f->history_errors->len < n && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_false (timed_out);
@@ -555,9 +585,11 @@ test_history (Fixture       *f,
   first = say (f, "Hello there!");
   failed = say (f, "What's wrong? [demo:fail=429,retry-after=3]");
   session_id = g_strdup (playtest_conversation_get_session_id (f->conversation));
+  wait_saved (f, 2);
   g_assert_cmpuint (f->history_errors->len, ==, 0);
+  g_assert_cmpuint (f->n_saved, ==, 2);
 
-  /* Durable once reported: the store has both, with their ids and the reply's voice. */
+  /* Durable once reported saved: the store has both, with their ids and the reply's voice. */
   g_assert_cmpint (playtest_turn_get_id (first), >, 0);
   g_assert_cmpint (playtest_turn_get_id (failed), >, playtest_turn_get_id (first));
   g_assert_nonnull (playtest_turn_get_reply_audio_path (first));
@@ -584,6 +616,7 @@ test_history (Fixture       *f,
   g_assert_cmpint (playtest_client_error_get_retry_after (playtest_turn_get_error (failed)), ==, 3);
 
   third = say (f, "What's wrong?");
+  wait_saved (f, 1);
   g_assert_cmpint (playtest_turn_get_state (third), ==, PLAYTEST_TURN_COMPLETE);
   assert_description_has (third, "sessionID: %s\n", session_id);
   g_assert_cmpstr (playtest_conversation_get_session_id (f->conversation), ==, session_id);
@@ -622,6 +655,7 @@ test_history_voice_retry (Fixture       *f,
 
   turn = playtest_conversation_send_audio (f->conversation, wav);
   wait_idle (f);
+  wait_saved (f, 1);
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_FAILED);
   g_assert_null (playtest_turn_get_user_audio (turn));
   g_assert_true (g_file_get_contents (playtest_turn_get_user_audio_path (turn), &saved,
@@ -631,6 +665,7 @@ test_history_voice_retry (Fixture       *f,
   playtest_client_set_api_key (f->client, KEY);
   playtest_conversation_retry (f->conversation, turn);
   wait_idle (f);
+  wait_saved (f, 2);
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
   g_assert_cmpstr (playtest_turn_get_user_query (turn), ==, "(voice message, 1.5 s)");
   g_assert_cmpstr (f->events->str, ==, "items-changed 0 0 1;failed 0;completed 0;");
@@ -663,6 +698,8 @@ test_history_error (Fixture       *f,
   g_assert_no_error (error);
 
   turn = say (f, "Hello there!");
+  wait_saved (f, 1);
+  g_assert_cmpuint (f->n_saved, ==, 0);
   g_assert_cmpuint (f->history_errors->len, ==, 1);
   g_assert_error ((GError *) g_ptr_array_index (f->history_errors, 0), PLAYTEST_HISTORY_ERROR,
                   PLAYTEST_HISTORY_ERROR_WRITE);
@@ -673,6 +710,65 @@ test_history_error (Fixture       *f,
 
   g_clear_object (&f->conversation);
   watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
+  g_assert_finalize_object (g_steal_pointer (&history));
+  remove_tree (dir);
+}
+
+static void
+saved_event_cb (PlaytestConversation *conversation,
+                PlaytestTurn         *turn,
+                Fixture              *f)
+{
+  g_string_append_printf (f->events, "saved %u;", turn_index (f, turn));
+}
+
+/* A turn is durable once reported saved: another store on the same folder (the next run of
+ * the app) finds it, its voice too. The window is told of the reply first, without waiting
+ * for the disk. */
+static void
+test_history_durable_once_saved (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-conversation-XXXXXX", NULL);
+  g_autoptr(PlaytestHistory) history = NULL;
+  g_autoptr(PlaytestHistory) reopened = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conversation_id = NULL;
+  PlaytestTurn *turn;
+  PlaytestTurn *restored;
+
+  history = playtest_history_new (dir, &error);
+  g_assert_no_error (error);
+  watch (f, playtest_conversation_new (f->client, history, "demo-mira"));
+  g_signal_connect (f->conversation, "turn-saved", G_CALLBACK (saved_event_cb), f);
+  playtest_conversation_set_voice_response (f->conversation, TRUE);
+  conversation_id = g_strdup (playtest_conversation_get_id (f->conversation));
+
+  turn = playtest_conversation_send_text (f->conversation, "Hello there!");
+  wait_saved (f, 1);
+  g_assert_cmpuint (f->history_errors->len, ==, 0);
+  g_assert_cmpstr (f->events->str, ==, "items-changed 0 0 1;completed 0;saved 0;");
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+  g_assert_null (playtest_turn_get_reply_audio (turn));
+  g_assert_true (g_file_test (playtest_turn_get_reply_audio_path (turn), G_FILE_TEST_EXISTS));
+
+  reopened = playtest_history_new (dir, &error);
+  g_assert_no_error (error);
+  stored = playtest_history_load_turns (reopened, conversation_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  restored = g_ptr_array_index (stored, 0);
+  g_assert_cmpint (playtest_turn_get_id (restored), ==, playtest_turn_get_id (turn));
+  g_assert_cmpint (playtest_turn_get_state (restored), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_cmpstr (playtest_turn_get_reply_text (restored), ==, MIRA_GREETING);
+  g_assert_cmpstr (playtest_turn_get_reply_audio_path (restored), ==,
+                   playtest_turn_get_reply_audio_path (turn));
+
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  g_clear_object (&f->conversation);
+  watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
+  g_assert_finalize_object (g_steal_pointer (&reopened));
   g_assert_finalize_object (g_steal_pointer (&history));
   remove_tree (dir);
 }
@@ -699,6 +795,7 @@ main (int   argc,
   ADD ("history", test_history);
   ADD ("history-voice-retry", test_history_voice_retry);
   ADD ("history-error", test_history_error);
+  ADD ("history-durable-once-saved", test_history_durable_once_saved);
 
 #undef ADD
 

@@ -17,6 +17,9 @@
 
 #define MIRA "char-mira"
 #define OREN "char-oren"
+#define WAIT_TIMEOUT_S 60
+
+static GThread *test_thread;   /* the tests' own: the owner of every store and turn */
 
 typedef struct
 {
@@ -684,6 +687,353 @@ test_durable_after_crash (void)
   remove_tree (home);
 }
 
+/* Saving in the background */
+
+/* The results of async saves, in the order their callbacks ran. */
+typedef struct
+{
+  GArray  *order;        /* guint: the index each save was asked with */
+  GThread *owner;
+  guint    n_failed;
+} Saves;
+
+typedef struct
+{
+  Saves *saves;
+  guint  index;
+} SaveCall;
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autofree SaveCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == call->saves->owner);
+  if (!playtest_history_save_turn_finish (PLAYTEST_HISTORY (source), result, &error))
+    {
+      g_test_message ("save %u failed: %s", call->index, error->message);
+      call->saves->n_failed++;
+    }
+  g_array_append_val (call->saves->order, call->index);
+}
+
+static void
+save_async (PlaytestHistory *history,
+            const char      *conversation_id,
+            PlaytestTurn    *turn,
+            Saves           *saves,
+            guint            index)
+{
+  SaveCall *call = g_new0 (SaveCall, 1);
+
+  call->saves = saves;
+  call->index = index;
+  playtest_history_save_turn_async (history, conversation_id, turn, saved_cb, call);
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @n saves came back; fails instead of hanging. */
+static void
+wait_saves (Saves *saves,
+            guint  n)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timed_out_cb, &timed_out);
+
+  while (saves->order->len < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+saves_init (Saves *saves)
+{
+  saves->order = g_array_new (FALSE, FALSE, sizeof (guint));
+  saves->owner = g_thread_self ();
+  saves->n_failed = 0;
+}
+
+static void
+saves_clear (Saves *saves)
+{
+  g_clear_pointer (&saves->order, g_array_unref);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  /* Views watch turns: a turn only ever changes on its owner's thread. */
+  g_assert_true (g_thread_self () == test_thread);
+  (*count)++;
+}
+
+static void
+test_async_round_trip (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GBytes) voice = NULL;
+  g_autoptr(PlaytestTurn) turn = make_voice_turn (&voice);
+  g_autoptr(GBytes) reply_audio = g_bytes_ref (playtest_turn_get_reply_audio (turn));
+  g_autoptr(GPtrArray) turns = NULL;
+  PlaytestTurnRecord saved, loaded;
+  Saves saves;
+  guint notifies = 0;
+  gint64 start;
+
+  saves_init (&saves);
+  g_signal_connect (turn, "notify", G_CALLBACK (count_notify_cb), &notifies);
+
+  start = g_get_monotonic_time ();
+  save_async (fixture->history, conversation, turn, &saves, 0);
+  g_test_message ("an async save of a spoken turn took %.3f ms on the calling thread",
+                  (g_get_monotonic_time () - start) / 1000.0);
+
+  /* The turn is left alone until the result is back on this thread. */
+  g_assert_cmpint (playtest_turn_get_id (turn), ==, 0);
+  g_assert_nonnull (playtest_turn_get_user_audio (turn));
+  g_assert_cmpuint (notifies, ==, 0);
+
+  wait_saves (&saves, 1);
+  g_assert_cmpuint (saves.n_failed, ==, 0);
+  g_assert_cmpuint (notifies, >, 0);
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+  g_assert_null (playtest_turn_get_user_audio (turn));
+  g_assert_null (playtest_turn_get_reply_audio (turn));
+  assert_bytes_equal_file (voice, playtest_turn_get_user_audio_path (turn));
+  assert_bytes_equal_file (reply_audio, playtest_turn_get_reply_audio_path (turn));
+
+  fixture_reopen (fixture);
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  playtest_turn_get_record (turn, &saved);
+  playtest_turn_get_record (g_ptr_array_index (turns, 0), &loaded);
+  assert_records_equal (&saved, &loaded);
+  g_assert_cmpstr (loaded.session_id, ==, "sess-4f2a");
+  saves_clear (&saves);
+}
+
+/* Many saves asked at once are committed, and come back, in the order they were asked for;
+ * reads in between see a consistent history, never a half-written turn. */
+static void
+test_async_order (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const guint n = 40;
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GPtrArray) asked = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(PlaytestConversationInfo) info = NULL;
+  guint seen = 0;
+  Saves saves;
+
+  saves_init (&saves);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+      g_autofree char *reply = g_strdup_printf ("answer %u", i);
+      PlaytestTurn *turn = make_text_turn (MIRA, text, reply);
+
+      save_async (fixture->history, conversation, turn, &saves, i);
+      g_ptr_array_add (asked, turn);
+    }
+
+  /* Read while the writer writes. */
+  while (saves.order->len < n)
+    {
+      g_autoptr(GPtrArray) so_far = load (fixture, conversation);
+
+      g_assert_cmpuint (so_far->len, >=, seen);
+      g_assert_cmpuint (so_far->len, <=, n);
+      for (guint i = 0; i < so_far->len; i++)
+        {
+          g_autofree char *reply = g_strdup_printf ("answer %u", i);
+
+          g_assert_cmpstr (playtest_turn_get_reply_text (so_far->pdata[i]), ==, reply);
+        }
+      seen = so_far->len;
+      g_main_context_iteration (NULL, seen == n);
+    }
+
+  g_assert_cmpuint (saves.n_failed, ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (g_array_index (saves.order, guint, i), ==, i);
+      if (i > 0)
+        g_assert_cmpint (playtest_turn_get_id (asked->pdata[i]), >,
+                         playtest_turn_get_id (asked->pdata[i - 1]));
+    }
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (playtest_turn_get_id (turns->pdata[i]), ==,
+                       playtest_turn_get_id (asked->pdata[i]));
+      g_assert_cmpstr (playtest_turn_get_user_text (turns->pdata[i]), ==,
+                       playtest_turn_get_user_text (asked->pdata[i]));
+    }
+  info = playtest_history_get_conversation (fixture->history, conversation, NULL);
+  g_assert_cmpuint (info->n_turns, ==, n);
+  saves_clear (&saves);
+}
+
+/* A turn saved again before its first save came back (a streamed reply's end, a retry) is
+ * one row: the later saves update the row the first one inserted, and its audio files are
+ * written once. A waiting save of the same turn goes after them. */
+static void
+test_update_racing_insert (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GBytes) voice = make_voice (8000, 1200);
+  g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio (MIRA, voice);
+  g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
+  g_autoptr(PlaytestReply) reply = make_full_reply ("The harbour froze last winter.");
+  g_autoptr(PlaytestConversationInfo) info = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  PlaytestTurn *stored;
+  Saves saves;
+
+  saves_init (&saves);
+  playtest_turn_append_text (turn, "Zebras");
+  save_async (fixture->history, conversation, turn, &saves, 0);
+  g_assert_cmpint (playtest_turn_get_id (turn), ==, 0);
+
+  playtest_turn_complete (turn, reply);
+  save_async (fixture->history, conversation, turn, &saves, 1);
+  g_assert_cmpint (playtest_turn_get_id (turn), ==, 0);
+
+  /* A save that waits goes after those on their way, and updates the same row. */
+  g_assert_true (playtest_history_save_turn (fixture->history, conversation, turn, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (playtest_turn_get_id (turn), >, 0);
+
+  wait_saves (&saves, 2);
+  g_assert_cmpuint (saves.n_failed, ==, 0);
+  g_assert_cmpuint (g_array_index (saves.order, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (saves.order, guint, 1), ==, 1);
+
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  stored = turns->pdata[0];
+  g_assert_cmpint (playtest_turn_get_id (stored), ==, playtest_turn_get_id (turn));
+  g_assert_cmpint (playtest_turn_get_state (stored), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_cmpstr (playtest_turn_get_reply_text (stored), ==, "The harbour froze last winter.");
+  g_assert_cmpstr (playtest_turn_get_user_audio_path (stored), ==,
+                   playtest_turn_get_user_audio_path (turn));
+  g_assert_cmpstr (playtest_turn_get_reply_audio_path (stored), ==,
+                   playtest_turn_get_reply_audio_path (turn));
+  assert_bytes_equal_file (voice, playtest_turn_get_user_audio_path (turn));
+  g_assert_null (playtest_turn_get_user_audio (turn));
+  g_assert_null (playtest_turn_get_reply_audio (turn));
+
+  info = playtest_history_get_conversation (fixture->history, conversation, NULL);
+  g_assert_cmpuint (info->n_turns, ==, 1);
+  hits = search (fixture, "zebras");
+  g_assert_cmpuint (hits->len, ==, 0);
+  saves_clear (&saves);
+}
+
+/* Everything let go the moment a save is asked for: the save is committed all the same, and
+ * a store opened next on the same folder finds it. */
+static void
+test_durable_after_immediate_unref (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *conversation = new_conversation (fixture, MIRA);
+  g_autoptr(GBytes) voice = NULL;
+  PlaytestTurn *turn = make_voice_turn (&voice);
+  PlaytestHistory *old = g_steal_pointer (&fixture->history);
+  g_autoptr(GPtrArray) turns = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  playtest_history_save_turn_async (old, conversation, turn, NULL, NULL);
+  g_object_unref (turn);
+  g_object_add_weak_pointer (G_OBJECT (old), (gpointer *) &old);
+  g_object_unref (old);
+
+  fixture->history = open_history (fixture->directory);
+  turns = load (fixture, conversation);
+  g_assert_cmpuint (turns->len, ==, 1);
+  g_assert_cmpstr (playtest_turn_get_reply_text (turns->pdata[0]), ==,
+                   "The ring? Ah, it is in the well.");
+  assert_bytes_equal_file (voice, playtest_turn_get_user_audio_path (turns->pdata[0]));
+
+  /* The old store goes once its result is back on this thread. */
+  timeout = g_timeout_add_seconds (WAIT_TIMEOUT_S, timed_out_cb, &timed_out);
+  while (old != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+}
+
+/* The app quits (exit) right after a turn: the save on its way is committed before the
+ * process ends. */
+static void
+test_durable_after_exit (void)
+{
+  g_autoptr(PlaytestHistory) history = NULL;
+  g_autoptr(PlaytestConversationInfo) last = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autofree char *directory = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *conversation = NULL;
+      g_autoptr(GBytes) voice = NULL;
+      g_autoptr(PlaytestTurn) spoken = make_voice_turn (&voice);
+
+      history = open_history (g_getenv ("TEST_HISTORY_DIRECTORY"));
+      conversation = playtest_history_new_conversation (history, MIRA, NULL);
+      for (guint i = 0; i < 5; i++)
+        {
+          g_autoptr(PlaytestTurn) turn = make_text_turn (MIRA, "Remember me", "Always.");
+
+          playtest_history_save_turn_async (history, conversation, turn, NULL, NULL);
+        }
+      playtest_history_save_turn_async (history, conversation, spoken, NULL, NULL);
+      exit (0);
+    }
+
+  directory = g_dir_make_tmp ("test-history-XXXXXX", NULL);
+  g_assert_nonnull (directory);
+  g_setenv ("TEST_HISTORY_DIRECTORY", directory, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("TEST_HISTORY_DIRECTORY");
+  g_test_trap_assert_passed ();
+
+  history = open_history (directory);
+  last = playtest_history_get_last_conversation (history, NULL);
+  g_assert_nonnull (last);
+  g_assert_cmpuint (last->n_turns, ==, 6);
+  turns = playtest_history_load_turns (history, last->conversation_id, NULL);
+  g_assert_cmpuint (turns->len, ==, 6);
+  g_assert_cmpstr (playtest_turn_get_reply_text (turns->pdata[4]), ==, "Always.");
+  g_assert_nonnull (playtest_turn_get_reply_audio_path (turns->pdata[5]));
+  g_assert_true (g_file_test (playtest_turn_get_reply_audio_path (turns->pdata[5]),
+                              G_FILE_TEST_EXISTS));
+
+  g_clear_object (&history);
+  remove_tree (directory);
+}
+
 static void
 test_corrupt_file (void)
 {
@@ -842,6 +1192,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_thread = g_thread_self ();
 
 #define ADD(path, func) \
   g_test_add ("/history/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -857,7 +1208,12 @@ main (int   argc,
   ADD ("durable-after-reopen", test_durable_after_reopen);
   ADD ("audio-write-failure", test_audio_write_failure);
   ADD ("schema", test_schema);
+  ADD ("async-round-trip", test_async_round_trip);
+  ADD ("async-order", test_async_order);
+  ADD ("update-racing-insert", test_update_racing_insert);
+  ADD ("durable-after-immediate-unref", test_durable_after_immediate_unref);
   g_test_add_func ("/history/durable-after-crash", test_durable_after_crash);
+  g_test_add_func ("/history/durable-after-exit", test_durable_after_exit);
   g_test_add_func ("/history/corrupt-file", test_corrupt_file);
   g_test_add_func ("/history/cannot-open", test_cannot_open);
   g_test_add_func ("/history/default-directory", test_default_directory);
