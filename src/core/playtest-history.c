@@ -1575,7 +1575,8 @@ playtest_history_load_turns (PlaytestHistory *self,
   if (info == NULL)
     return NULL;
 
-  stmt = history_prepare (&self->reader, ACTION_READ, error, sql_load_turns, 's', conversation_id, 0);
+  stmt = history_prepare (&self->reader, ACTION_READ, error, sql_load_turns,
+                          's', conversation_id, 0);
   if (stmt == NULL)
     return NULL;
 
