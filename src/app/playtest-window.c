@@ -130,6 +130,9 @@ add_notice_once (PlaytestWindow *self,
   add_toast (self, message, 0);
 }
 
+/* A missing keyring is not among these: with no key there is nothing to lose, and most runs
+ * without one (CI, demo mode) would be nagged for nothing. It matters where a key is typed,
+ * so the preferences say it there, and again when a key is kept only until quitting. */
 static void
 show_app_notices (PlaytestWindow *self)
 {
