@@ -14,6 +14,8 @@ build_packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev
   libgtk-4-dev libadwaita-1-dev libespeak-ng-dev espeak-ng-data
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 curl sox espeak-ng python3 at-spi2-core python3-pyatspi imagemagick
