@@ -58,27 +58,6 @@ static guint signals[N_SIGNALS];
 
 /* Formatting ------------------------------------------------------------------------------- */
 
-/* Today's turns show only the time; older ones (a reopened session) the date as well. */
-static char *
-format_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = NULL;
-
-  if (time == NULL)
-    return g_strdup ("");
-
-  local = g_date_time_to_local (time);
-  now = g_date_time_new_now_local ();
-
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
-
-  /* Translators: a date and a time, see g_date_time_format() */
-  return g_date_time_format (local, _("%x %H:%M"));
-}
-
 static char *
 format_voice_message (guint duration_ms)
 {
@@ -108,18 +87,6 @@ add_chip (PlaytestChatRow *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
                                   -1);
   gtk_box_append (GTK_BOX (self->chips_box), chip);
-}
-
-static const char *
-lookup_section_name (PlaytestChatRow *self,
-                     const char      *section_id)
-{
-  const char *name = NULL;
-
-  if (self->section_names != NULL)
-    name = g_hash_table_lookup (self->section_names, section_id);
-
-  return name != NULL && *name != '\0' ? name : section_id;
 }
 
 static void
@@ -156,7 +123,7 @@ update_chips (PlaytestChatRow *self)
 
   if (section_id != NULL && *section_id != '\0')
     {
-      const char *name = lookup_section_name (self, section_id);
+      const char *name = playtest_format_section_name (self->section_names, section_id);
       g_autofree char *text = g_strdup_printf ("§ %s", name);
       g_autofree char *label = g_strdup_printf (_("Narrative section: %s"), name);
       add_chip (self, text, "section-chip", label);
@@ -180,7 +147,7 @@ static void
 update_user (PlaytestChatRow *self)
 {
   const char *query = playtest_turn_get_user_query (self->turn);
-  g_autofree char *time = format_time (playtest_turn_get_sent_at (self->turn));
+  g_autofree char *time = playtest_format_time (playtest_turn_get_sent_at (self->turn));
   gboolean voice = playtest_turn_is_voice (self->turn);
 
   gtk_label_set_text (GTK_LABEL (self->user_time_label), time);
@@ -226,7 +193,7 @@ update_reply_time (PlaytestChatRow *self)
       playtest_turn_get_state (self->turn) == PLAYTEST_TURN_COMPLETE)
     replied_at = g_date_time_add (sent_at, latency * G_TIME_SPAN_MILLISECOND);
 
-  time = replied_at != NULL ? format_time (replied_at) : g_strdup ("");
+  time = playtest_format_time (replied_at);
   gtk_label_set_text (GTK_LABEL (self->reply_time_label), time);
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-format.h"
 #include "playtest-search-window.h"
 
 /* A search shows the best matches; more would be reading, not finding. */
@@ -77,19 +78,6 @@ snippet_to_markup (const char *snippet)
   return g_string_free (markup, FALSE);
 }
 
-static char *
-format_date (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("");
-
-  local = g_date_time_to_local (time);
-  /* Translators: when a matching line was said, see g_date_time_format() */
-  return g_date_time_format (local, _("%x %H:%M"));
-}
-
 /* People know their characters by name; ids are for the dashboard. */
 static const char *
 character_name (PlaytestSearchWindow *self,
@@ -109,7 +97,7 @@ static GtkWidget *
 create_hit_row (const PlaytestSearchHit *hit,
                 const char              *name)
 {
-  g_autofree char *date = format_date (hit->sent_at);
+  g_autofree char *date = playtest_format_date_time (hit->sent_at);
   g_autofree char *markup = snippet_to_markup (hit->snippet);
   g_autofree char *accessible = NULL;
   GtkWidget *row = gtk_list_box_row_new ();

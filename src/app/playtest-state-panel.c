@@ -211,18 +211,6 @@ playtest_emotion_parse (const char *emotion,
 
 /* Small helpers ----------------------------------------------------------------------------- */
 
-static const char *
-section_name (PlaytestStatePanel *self,
-              const char         *section_id)
-{
-  const char *name = NULL;
-
-  if (self->section_names != NULL && section_id != NULL)
-    name = g_hash_table_lookup (self->section_names, section_id);
-
-  return name != NULL && *name ? name : NULL;
-}
-
 static guint
 turn_position (PlaytestStatePanel *self,
                PlaytestTurn       *turn)
@@ -245,8 +233,7 @@ static char *
 describe_turn (PlaytestStatePanel *self,
                PlaytestTurn       *turn)
 {
-  GDateTime *sent_at = playtest_turn_get_sent_at (turn);
-  g_autofree char *time = sent_at ? g_date_time_format (sent_at, "%X") : g_strdup ("");
+  g_autofree char *time = playtest_format_clock_time (playtest_turn_get_sent_at (turn));
   guint position = turn_position (self, turn);
 
   if (position == 0)
@@ -486,17 +473,17 @@ static void
 show_section (PlaytestStatePanel *self,
               const char         *section_id)
 {
-  const char *name = section_name (self, section_id);
+  const char *name = playtest_format_section_name (self->section_names, section_id);
 
   if (section_id == NULL)
     set_value (self->section_label, _("Narrative section"), _("Unknown section"));
   else
-    set_value (self->section_label, _("Narrative section"), name ? name : section_id);
+    set_value (self->section_label, _("Narrative section"), name);
 
   set_dim (self->section_label, section_id == NULL);
   set_value (self->section_id_label, _("Narrative section id"), section_id ? section_id : "");
   /* The id is repeated under the name only when there is a name to tell it from. */
-  gtk_widget_set_visible (self->section_id_label, name != NULL);
+  gtk_widget_set_visible (self->section_id_label, name != section_id);
 }
 
 /* Following the conversation --------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-format.h"
 #include "playtest-state-panel.h"
 #include "playtest-timeline.h"
 
@@ -89,14 +90,10 @@ static const char *
 segment_title (PlaytestTimeline *self,
                Segment          *segment)
 {
-  const char *name = NULL;
-
   if (segment->section_id == NULL)
     return _("No section");
-  if (self->section_names != NULL)
-    name = g_hash_table_lookup (self->section_names, segment->section_id);
 
-  return name != NULL && *name ? name : segment->section_id;
+  return playtest_format_section_name (self->section_names, segment->section_id);
 }
 
 static void
@@ -196,8 +193,7 @@ static char *
 describe_mark (PlaytestTimeline *self,
                const WantedMark *wanted)
 {
-  GDateTime *sent_at = playtest_turn_get_sent_at (wanted->turn);
-  g_autofree char *time = sent_at ? g_date_time_format (sent_at, "%X") : g_strdup ("");
+  g_autofree char *time = playtest_format_clock_time (playtest_turn_get_sent_at (wanted->turn));
   const char *emotion = playtest_turn_get_emotion (wanted->turn);
   const char *reply = playtest_turn_get_reply_text (wanted->turn);
   g_autofree char *shortened = NULL;

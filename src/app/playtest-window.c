@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "playtest-composer.h"
+#include "playtest-format.h"
 #include "playtest-conversation-view.h"
 #include "playtest-search-window.h"
 #include "playtest-state-panel.h"
@@ -236,14 +237,10 @@ static const char *
 section_display_name (PlaytestWindow *self,
                       const char     *section_id)
 {
-  const char *name = NULL;
-
   if (section_id == NULL || *section_id == '\0')
     return NULL;
-  if (self->section_names != NULL)
-    name = g_hash_table_lookup (self->section_names, section_id);
 
-  return name != NULL && *name != '\0' ? name : section_id;
+  return playtest_format_section_name (self->section_names, section_id);
 }
 
 /* The latest turn that came back is what the character feels and where it is now. */

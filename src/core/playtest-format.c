@@ -32,3 +32,98 @@ playtest_format_duration (gint64 ms)
   /* Translators: a duration in seconds, as in "1.2 s" */
   return g_strdup_printf (_("%.1f s"), ms / 1000.0);
 }
+
+/**
+ * playtest_format_clock_time:
+ * @time: (nullable): a moment
+ *
+ * Formats the time of day of @time in the local time zone, with seconds, in the locale's
+ * way ("10:02:14"): for telling apart turns a few seconds apart.
+ *
+ * Returns: (transfer full): the time for display, "" when @time is %NULL
+ */
+char *
+playtest_format_clock_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  /* Turns read back from the history store are in UTC. */
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%X");
+}
+
+/**
+ * playtest_format_date_time:
+ * @time: (nullable): a moment
+ *
+ * Formats @time as a date and a time to the minute, in the local time zone.
+ *
+ * Returns: (transfer full): the date and time for display, "" when @time is %NULL
+ */
+char *
+playtest_format_date_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (time);
+  /* Translators: a date and a time, see g_date_time_format() */
+  return g_date_time_format (local, _("%x %H:%M"));
+}
+
+/**
+ * playtest_format_time:
+ * @time: (nullable): a moment
+ *
+ * Formats @time to the minute, in the local time zone: only the time when it is today,
+ * the date as well when it is older (a reopened session).
+ *
+ * Returns: (transfer full): the time for display, "" when @time is %NULL
+ */
+char *
+playtest_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (time);
+  now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+
+  return playtest_format_date_time (time);
+}
+
+/**
+ * playtest_format_section_name:
+ * @section_names: (nullable) (element-type utf8 utf8): section id → section name, as
+ *   fetched from list-sections
+ * @section_id: (nullable): a narrative section id
+ *
+ * Names a narrative section for people. A character's sections are not always listed
+ * (no narrative design, a failed fetch), so a section without a name shows its id.
+ *
+ * Returns: (transfer none) (nullable): the section's name, else @section_id itself
+ *   (compare the pointers to tell whether a name was found)
+ */
+const char *
+playtest_format_section_name (GHashTable *section_names,
+                              const char *section_id)
+{
+  const char *name = NULL;
+
+  if (section_names != NULL && section_id != NULL)
+    name = g_hash_table_lookup (section_names, section_id);
+
+  return name != NULL && *name != '\0' ? name : section_id;
+}

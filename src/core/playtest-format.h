@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
-char *playtest_format_duration (gint64 ms);
+char       *playtest_format_duration     (gint64      ms);
+char       *playtest_format_clock_time   (GDateTime  *time);
+char       *playtest_format_date_time    (GDateTime  *time);
+char       *playtest_format_time         (GDateTime  *time);
+const char *playtest_format_section_name (GHashTable *section_names,
+                                          const char *section_id);
 
 G_END_DECLS
