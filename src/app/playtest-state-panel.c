@@ -5,13 +5,12 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "playtest-state-panel.h"
+#include "playtest-emotion.h"
 #include "playtest-format.h"
+#include "playtest-state-panel.h"
 
 /* How many emotion chips the history row keeps: enough for a long play session, few
  * enough that a 10,000-turn conversation does not become 10,000 widgets. */
@@ -62,152 +61,6 @@ G_DEFINE_FINAL_TYPE (PlaytestStatePanel, playtest_state_panel, GTK_TYPE_WIDGET)
 static void refresh (PlaytestStatePanel *self);
 static void inspect (PlaytestStatePanel *self,
                      PlaytestTurn       *turn);
-
-/* Emotion families ------------------------------------------------------------------------ */
-
-typedef struct
-{
-  const char *word;
-  const char *family;
-} EmotionWord;
-
-/* Plutchik's eight families, plus the words Convai characters and designers use for them. */
-static const EmotionWord emotion_words[] = {
-  { "joy", "joy" }, { "happy", "joy" }, { "happiness", "joy" }, { "glad", "joy" },
-  { "cheerful", "joy" }, { "delighted", "joy" }, { "amused", "joy" }, { "pleased", "joy" },
-  { "excited", "joy" }, { "love", "joy" }, { "content", "joy" },
-  { "trust", "trust" }, { "admiration", "trust" }, { "acceptance", "trust" },
-  { "grateful", "trust" }, { "gratitude", "trust" }, { "calm", "trust" }, { "relief", "trust" },
-  { "fear", "fear" }, { "afraid", "fear" }, { "scared", "fear" }, { "anxious", "fear" },
-  { "anxiety", "fear" }, { "nervous", "fear" }, { "worried", "fear" }, { "terror", "fear" },
-  { "surprise", "surprise" }, { "surprised", "surprise" }, { "amazed", "surprise" },
-  { "amazement", "surprise" }, { "astonished", "surprise" }, { "shocked", "surprise" },
-  { "sadness", "sadness" }, { "sad", "sadness" }, { "sorrow", "sadness" },
-  { "grief", "sadness" }, { "unhappy", "sadness" }, { "melancholy", "sadness" },
-  { "disappointed", "sadness" }, { "lonely", "sadness" },
-  { "anger", "anger" }, { "angry", "anger" }, { "mad", "anger" }, { "furious", "anger" },
-  { "annoyed", "anger" }, { "irritated", "anger" }, { "rage", "anger" },
-  { "frustrated", "anger" },
-  { "disgust", "disgust" }, { "disgusted", "disgust" }, { "contempt", "disgust" },
-  { "loathing", "disgust" }, { "boredom", "disgust" }, { "bored", "disgust" },
-  { "anticipation", "anticipation" }, { "interest", "anticipation" },
-  { "interested", "anticipation" }, { "eager", "anticipation" }, { "hopeful", "anticipation" },
-  { "hope", "anticipation" }, { "curious", "anticipation" }, { "vigilance", "anticipation" },
-  { "neutral", "neutral" },
-};
-
-static const char *
-lookup_word (const char *word)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (emotion_words); i++)
-    if (strcmp (emotion_words[i].word, word) == 0)
-      return emotion_words[i].family;
-
-  return NULL;
-}
-
-/**
- * playtest_emotion_get_family:
- * @emotion: (nullable): an emotion as the service sent it
- *
- * The first word of @emotion that names a known emotion decides the family, so "happy 2",
- * "very sad" and `{"emotion": "fear", "level": 3}` are all coloured.
- *
- * Returns: the family: "joy", "trust", "fear", "surprise", "sadness", "anger", "disgust",
- *   "anticipation" or "neutral" (also for unknown words)
- */
-const char *
-playtest_emotion_get_family (const char *emotion)
-{
-  g_autofree char *lower = NULL;
-  g_auto(GStrv) words = NULL;
-
-  if (emotion == NULL)
-    return "neutral";
-
-  lower = g_utf8_strdown (emotion, -1);
-  /* Split on everything that is not a letter: spaces, digits, quotes, braces. */
-  for (char *p = lower; *p; p++)
-    if (!g_ascii_isalpha (*p))
-      *p = ' ';
-  words = g_strsplit (lower, " ", -1);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      const char *family = words[i][0] ? lookup_word (words[i]) : NULL;
-
-      if (family != NULL)
-        return family;
-    }
-
-  return "neutral";
-}
-
-/**
- * playtest_emotion_get_css_class:
- * @emotion: (nullable): an emotion as the service sent it
- *
- * Returns: the CSS class that colours @emotion's family, such as "emotion-joy"
- */
-const char *
-playtest_emotion_get_css_class (const char *emotion)
-{
-  static const char *classes[][2] = {
-    { "joy", "emotion-joy" }, { "trust", "emotion-trust" }, { "fear", "emotion-fear" },
-    { "surprise", "emotion-surprise" }, { "sadness", "emotion-sadness" },
-    { "anger", "emotion-anger" }, { "disgust", "emotion-disgust" },
-    { "anticipation", "emotion-anticipation" },
-  };
-  const char *family = playtest_emotion_get_family (emotion);
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    if (strcmp (classes[i][0], family) == 0)
-      return classes[i][1];
-
-  return "emotion-neutral";
-}
-
-/**
- * playtest_emotion_parse:
- * @emotion: an emotion as the service sent it
- * @intensity: (out) (optional): the intensity 1–3, or 0 when @emotion carries none
- *
- * Splits a trailing intensity off a label: "happy 2" and "happy:2" are "happy" at 2.
- * Anything else (an object as JSON, "level 7") comes back as it arrived.
- *
- * Returns: (transfer full): the label without its intensity
- */
-char *
-playtest_emotion_parse (const char *emotion,
-                        guint      *intensity)
-{
-  g_autofree char *text = g_strstrip (g_strdup (emotion != NULL ? emotion : ""));
-  gsize len = strlen (text);
-  guint level = 0;
-
-  if (len >= 3 && text[len - 1] >= '1' && text[len - 1] <= '3' && text[0] != '{' &&
-      text[0] != '[' && strchr (" \t:_-(=", text[len - 2]) != NULL)
-    {
-      level = text[len - 1] - '0';
-      text[len - 1] = '\0';
-      /* Drop the separators between the word and its number. */
-      while (len > 1 && strchr (" \t:_-(=", text[len - 2]) != NULL)
-        text[--len - 1] = '\0';
-      if (text[0] == '\0')
-        level = 0;
-    }
-
-  if (level == 0)
-    {
-      g_free (text);
-      text = g_strstrip (g_strdup (emotion != NULL ? emotion : ""));
-    }
-
-  if (intensity != NULL)
-    *intensity = level;
-
-  return g_steal_pointer (&text);
-}
 
 /* Small helpers ----------------------------------------------------------------------------- */
 
@@ -284,25 +137,10 @@ clear_box (GtkWidget *box)
 /* Emotion ----------------------------------------------------------------------------------- */
 
 static void
-set_emotion_class (GtkWidget  *widget,
-                   const char *css_class)
-{
-  static const char *all[] = {
-    "emotion-joy", "emotion-trust", "emotion-fear", "emotion-surprise", "emotion-sadness",
-    "emotion-anger", "emotion-disgust", "emotion-anticipation", "emotion-neutral",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    gtk_widget_remove_css_class (widget, all[i]);
-  gtk_widget_add_css_class (widget, css_class);
-}
-
-static void
 show_emotion (PlaytestStatePanel *self,
               PlaytestTurn       *turn)
 {
   const char *emotion = turn ? playtest_turn_get_emotion (turn) : NULL;
-  const char *css_class = playtest_emotion_get_css_class (emotion);
   g_autofree char *label = NULL;
   guint intensity = 0;
 
@@ -311,9 +149,9 @@ show_emotion (PlaytestStatePanel *self,
 
   set_value (self->emotion_label, _("Emotion"), label ? label : _("No emotion yet"));
   set_dim (self->emotion_label, label == NULL);
-  set_emotion_class (self->emotion_swatch, css_class);
+  playtest_emotion_set_css_class (self->emotion_swatch, emotion);
   gtk_widget_set_visible (self->emotion_swatch, emotion != NULL);
-  set_emotion_class (self->emotion_card, css_class);
+  playtest_emotion_set_css_class (self->emotion_card, emotion);
 
   gtk_widget_set_visible (self->intensity_bar, intensity > 0);
   gtk_level_bar_set_value (GTK_LEVEL_BAR (self->intensity_bar), intensity);

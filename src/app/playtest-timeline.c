@@ -7,8 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-emotion.h"
 #include "playtest-format.h"
-#include "playtest-state-panel.h"
 #include "playtest-timeline.h"
 
 /* Segment colours: a section keeps its colour wherever it recurs (hash of its id). */
