@@ -23,7 +23,7 @@
 #include "playtest-turn-private.h"
 #include "ui-test-util.h"
 
-#define DEMO_CHARACTER           "demo-mira"
+#define DEMO_CHARACTER           UI_TEST_CHARACTER
 #define DEMO_CHARACTER_NAME      "Mira the Innkeeper"
 #define DEMO_KEY                 "test-key-right"
 #define MAX_ROWS                 300
@@ -39,33 +39,10 @@ spin_until (UiTestCondition  condition,
     g_error ("Waited %d s for: %s", UI_TEST_TIMEOUT_SECONDS, what);
 }
 
-typedef struct
-{
-  GdkFrameClock *clock;
-  gint64         until;
-} FrameWait;
-
 static gboolean
-frames_passed (gpointer data)
+window_is_mapped (gpointer data)
 {
-  FrameWait *wait = data;
-
-  return gdk_frame_clock_get_frame_counter (wait->clock) >= wait->until;
-}
-
-/* Lets @widget's window draw @n more frames: whatever a view does "on the next frame" has
- * then been done. */
-static void
-spin_frames (GtkWidget *widget,
-             guint      n)
-{
-  FrameWait wait;
-
-  wait.clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (wait.clock);
-  wait.until = gdk_frame_clock_get_frame_counter (wait.clock) + n;
-  gtk_widget_queue_draw (widget);
-  spin_until (frames_passed, &wait, "frames to be drawn");
+  return gtk_widget_get_mapped (data);
 }
 
 /* Finding widgets -------------------------------------------------------------------------- */
@@ -174,13 +151,10 @@ find_row_for_turn (GtkWidget    *root,
 
 typedef struct
 {
-  PlaytestDemoServer   *server;
-  PlaytestClient       *client;
-  PlaytestConversation *conversation;
-  GtkWidget            *window;
-  GtkWidget            *view;
-  GPtrArray            *retried;
-  GPtrArray            *selected;
+  UiTestBackend  backend;
+  GtkWidget     *view;
+  GPtrArray     *retried;
+  GPtrArray     *selected;
 } Fixture;
 
 static void
@@ -190,8 +164,8 @@ view_retry_cb (PlaytestConversationView *view,
 {
   g_ptr_array_add (fixture->retried, g_object_ref (turn));
   /* The owner of the conversation resends; here, with the key put right first. */
-  playtest_client_set_api_key (fixture->client, DEMO_KEY);
-  playtest_conversation_retry (fixture->conversation, turn);
+  playtest_client_set_api_key (fixture->backend.client, DEMO_KEY);
+  playtest_conversation_retry (fixture->backend.conversation, turn);
 }
 
 static void
@@ -203,23 +177,10 @@ view_turn_selected_cb (PlaytestConversationView *view,
     g_ptr_array_add (fixture->selected, g_object_ref (turn));
 }
 
-static gboolean
-window_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autofree char *base_url = NULL;
-
-  fixture->server = ui_test_start_demo_server (&base_url);
-  playtest_demo_server_set_api_key (fixture->server, DEMO_KEY);
-
-  fixture->client = playtest_client_new (base_url, DEMO_KEY);
-  fixture->conversation = playtest_conversation_new (fixture->client, NULL, DEMO_CHARACTER);
   fixture->retried = g_ptr_array_new_with_free_func (g_object_unref);
   fixture->selected = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -228,32 +189,23 @@ fixture_set_up (Fixture       *fixture,
                                                  DEMO_CHARACTER_NAME);
   g_signal_connect (fixture->view, "retry", G_CALLBACK (view_retry_cb), fixture);
   g_signal_connect (fixture->view, "turn-selected", G_CALLBACK (view_turn_selected_cb), fixture);
-
-  fixture->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 480);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->view);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  spin_until (window_is_mapped, fixture->window, "the window to show");
+  ui_test_backend_init (&fixture->backend, DEMO_KEY, fixture->view, 640, 480);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ui_test_backend_clear (&fixture->backend);
   g_clear_pointer (&fixture->retried, g_ptr_array_unref);
   g_clear_pointer (&fixture->selected, g_ptr_array_unref);
-  g_clear_object (&fixture->conversation);
-  g_clear_object (&fixture->client);
-  playtest_demo_server_disconnect (fixture->server);
-  g_clear_object (&fixture->server);
 }
 
 static void
 show_conversation (Fixture *fixture)
 {
   playtest_conversation_view_set_conversation (PLAYTEST_CONVERSATION_VIEW (fixture->view),
-                                               fixture->conversation);
+                                               fixture->backend.conversation);
 }
 
 typedef struct
@@ -308,7 +260,7 @@ test_send_shows_user_line_then_reply (Fixture       *fixture,
   g_assert_true (GTK_IS_LIST_VIEW (list));
   g_assert_false (gtk_widget_get_mapped (list));
 
-  turn = playtest_conversation_send_text (fixture->conversation, "Hello there!");
+  turn = playtest_conversation_send_text (fixture->backend.conversation, "Hello there!");
   wait_for_row_text (fixture->view, turn, "Hello there!");
   g_assert_true (gtk_widget_get_mapped (list));
   g_assert_null (find_visible_label (fixture->view, "Say hello to " DEMO_CHARACTER_NAME));
@@ -336,7 +288,7 @@ test_pending_turn_shows_typing (Fixture       *fixture,
 
   show_conversation (fixture);
   /* The demo holds this reply for a minute: long enough to look at, cancelled below. */
-  turn = playtest_conversation_send_text (fixture->conversation,
+  turn = playtest_conversation_send_text (fixture->backend.conversation,
                                           "[demo:delay=60000] Are you there?");
   wait_for_row_text (fixture->view, turn, DEMO_CHARACTER_NAME " is typing…");
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_PENDING);
@@ -346,7 +298,7 @@ test_pending_turn_shows_typing (Fixture       *fixture,
   g_assert_null (find_shown_by_accessible_label (row, "Retry"));
 
   /* Cancelled is failed too: the line stays, with a way to send it again. */
-  playtest_conversation_cancel (fixture->conversation);
+  playtest_conversation_cancel (fixture->backend.conversation);
   spin_until (turn_is_done, turn, "the cancelled turn to end");
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_FAILED);
   wait_for_row_text (fixture->view, turn, playtest_turn_get_error (turn)->message);
@@ -384,7 +336,7 @@ test_failed_turn_shows_status_in_words (Fixture       *fixture,
   GtkWidget *row;
 
   show_conversation (fixture);
-  turn = playtest_conversation_send_text (fixture->conversation, "[demo:fail=503] Hello?");
+  turn = playtest_conversation_send_text (fixture->backend.conversation, "[demo:fail=503] Hello?");
   spin_until (turn_is_done, turn, "the failure");
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_FAILED);
 
@@ -403,9 +355,9 @@ test_retry_sends_again (Fixture       *fixture,
   GtkWidget *retry;
 
   /* A wrong key fails the turn with 401; Retry (after the key is fixed) succeeds. */
-  playtest_client_set_api_key (fixture->client, "test-key-wrong");
+  playtest_client_set_api_key (fixture->backend.client, "test-key-wrong");
   show_conversation (fixture);
-  turn = playtest_conversation_send_text (fixture->conversation, "Hello there!");
+  turn = playtest_conversation_send_text (fixture->backend.conversation, "Hello there!");
   spin_until (turn_is_done, turn, "the 401");
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_FAILED);
   wait_for_row_text (fixture->view, turn, playtest_turn_get_error (turn)->message);
@@ -422,7 +374,7 @@ test_retry_sends_again (Fixture       *fixture,
   wait_for_row_text (fixture->view, turn, playtest_turn_get_reply_text (turn));
   g_assert_null (find_shown_by_accessible_label (fixture->view, "Retry"));
   /* Nothing was lost or doubled: still one turn, the user's line as typed. */
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->conversation)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->backend.conversation)), ==, 1);
   g_assert_cmpstr (playtest_turn_get_user_text (turn), ==, "Hello there!");
 }
 
@@ -620,7 +572,7 @@ test_rows_are_recycled (Fixture       *fixture,
   g_assert_null (find_row_for_turn (fixture->view, last));
 
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
-  spin_frames (fixture->view, 3);
+  ui_test_wait_for_frames (fixture->view, 3);
   assert_rows_recycled (fixture, n_turns);
 }
 
@@ -654,7 +606,7 @@ test_recycled_rows_forget_old_turns (Fixture       *fixture,
       g_autoptr(PlaytestTurn) turn = g_list_model_get_item (G_LIST_MODEL (store), i);
       playtest_turn_append_text (turn, " and more");
     }
-  spin_frames (fixture->view, 2);
+  ui_test_wait_for_frames (fixture->view, 2);
 
   /* The rows on screen grew with their own turns. */
   g_assert_cmpstr (playtest_turn_get_reply_text (first), ==, "Reply 0 from the character and more");
@@ -692,7 +644,7 @@ test_scroll_to_turn (Fixture       *fixture,
   spin_until (row_for_turn_is_mapped, &wait, "the row of the turn scrolled to");
 
   g_list_store_append (store, more);
-  spin_frames (fixture->view, 3);
+  ui_test_wait_for_frames (fixture->view, 3);
   g_assert_true (row_for_turn_is_mapped (&wait));
   g_assert_false (is_at_bottom (adjustment));
 }
@@ -724,7 +676,7 @@ test_sticks_to_bottom_unless_scrolled_up (Fixture       *fixture,
   /* Real turns, one after the other, each reply growing the list past the window. */
   for (guint i = 0; i < 6; i++)
     {
-      PlaytestTurn *turn = playtest_conversation_send_text (fixture->conversation,
+      PlaytestTurn *turn = playtest_conversation_send_text (fixture->backend.conversation,
                                                             "Where is the ring?");
       spin_until (turn_is_done, turn, "a reply");
       wait_for_row_text (fixture->view, turn, playtest_turn_get_reply_text (turn));
@@ -735,53 +687,29 @@ test_sticks_to_bottom_unless_scrolled_up (Fixture       *fixture,
 
   /* The user scrolls up to read: new turns must not pull the view away. */
   gtk_adjustment_set_value (adjustment, 0);
-  spin_frames (fixture->view, 2);
+  ui_test_wait_for_frames (fixture->view, 2);
   wait.adjustment = adjustment;
   wait.upper = gtk_adjustment_get_upper (adjustment);
   {
-    PlaytestTurn *turn = playtest_conversation_send_text (fixture->conversation, "And then?");
+    PlaytestTurn *turn = playtest_conversation_send_text (fixture->backend.conversation, "And then?");
     spin_until (turn_is_done, turn, "a reply");
   }
   spin_until (upper_grew, &wait, "the list to grow");
-  spin_frames (fixture->view, 3);
+  ui_test_wait_for_frames (fixture->view, 3);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
 
   /* Back at the end, it follows again. */
   gtk_adjustment_set_value (adjustment,
                             gtk_adjustment_get_upper (adjustment) -
                             gtk_adjustment_get_page_size (adjustment));
-  spin_frames (fixture->view, 2);
+  ui_test_wait_for_frames (fixture->view, 2);
   wait.upper = gtk_adjustment_get_upper (adjustment);
   {
-    PlaytestTurn *turn = playtest_conversation_send_text (fixture->conversation, "Thanks!");
+    PlaytestTurn *turn = playtest_conversation_send_text (fixture->backend.conversation, "Thanks!");
     spin_until (turn_is_done, turn, "a reply");
   }
   spin_until (upper_grew, &wait, "the list to grow");
   spin_until (is_at_bottom, adjustment, "the view to follow again");
-}
-
-/* Pictures, for a person to look at (PLAYTEST_SCREENSHOT_DIR) */
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *directory,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (directory, name, NULL);
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* Search ----------------------------------------------------------------------------------- */
@@ -906,11 +834,7 @@ test_search_finds_saved_turn (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (snippet)), "<"));
   g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (snippet)), "«"));
   g_assert_nonnull (find_visible_label (list, DEMO_CHARACTER));
-  if (g_getenv ("PLAYTEST_SCREENSHOT_DIR") != NULL)
-    {
-      spin_frames (window, 3);
-      save_screenshot (window, g_getenv ("PLAYTEST_SCREENSHOT_DIR"), "search.png");
-    }
+  ui_test_save_screenshot (window, "search");
 
   /* Enter takes the match and closes the window. */
   g_signal_emit_by_name (entry, "activate");
@@ -944,13 +868,12 @@ static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  const char *directory = g_getenv ("PLAYTEST_SCREENSHOT_DIR");
   g_autoptr(GHashTable) sections = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                           g_free, g_free);
   const char *lines[] = { "Hello there!", "Who are you?", "Where is the ring?" };
   PlaytestTurn *turn;
 
-  if (directory == NULL)
+  if (g_getenv ("PLAYTEST_SCREENSHOT_DIR") == NULL)
     {
       g_test_skip ("PLAYTEST_SCREENSHOT_DIR is not set");
       return;
@@ -962,47 +885,32 @@ test_screenshots (Fixture       *fixture,
                                                 sections);
   gtk_widget_set_size_request (fixture->view, 720, 860);
   show_conversation (fixture);
-  spin_frames (fixture->view, 2);
-  save_screenshot (fixture->window, directory, "conversation-empty.png");
+  ui_test_save_screenshot (fixture->backend.window, "conversation-empty");
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
-      turn = playtest_conversation_send_text (fixture->conversation, lines[i]);
+      turn = playtest_conversation_send_text (fixture->backend.conversation, lines[i]);
       spin_until (turn_is_done, turn, "a reply");
     }
-  turn = playtest_conversation_send_text (fixture->conversation,
+  turn = playtest_conversation_send_text (fixture->backend.conversation,
                                           "[demo:fail=429,retry-after=3] And the key?");
   spin_until (turn_is_done, turn, "the failure");
-  turn = playtest_conversation_send_text (fixture->conversation,
+  turn = playtest_conversation_send_text (fixture->backend.conversation,
                                           "[demo:delay=60000] Are you still there?");
   wait_for_row_text (fixture->view, turn, DEMO_CHARACTER_NAME " is typing…");
-  spin_frames (fixture->view, 5);
+  ui_test_wait_for_frames (fixture->view, 5);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
-  spin_frames (fixture->view, 3);
-  save_screenshot (fixture->window, directory, "conversation-light.png");
+  ui_test_save_screenshot (fixture->backend.window, "conversation-light");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  spin_frames (fixture->view, 3);
-  save_screenshot (fixture->window, directory, "conversation-dark.png");
+  ui_test_save_screenshot (fixture->backend.window, "conversation-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_DEFAULT);
 
-  playtest_conversation_cancel (fixture->conversation);
+  playtest_conversation_cancel (fixture->backend.conversation);
   spin_until (turn_is_done, turn, "the cancelled turn");
-}
-
-/* AdwApplication loads the app's style.css; these tests run without one. */
-static void
-load_app_style (void)
-{
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-  gtk_css_provider_load_from_resource (provider, "/io/github/convai_playtest/Playtest/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 int
@@ -1014,7 +922,7 @@ main (int   argc,
   /* Referencing the bundle links it (and its registering constructor) out of the static
    * library; the rows' template lives there. */
   g_assert_nonnull (playtest_app_get_resource ());
-  load_app_style ();
+  g_object_unref (ui_test_load_app_style ());
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

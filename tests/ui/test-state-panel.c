@@ -22,10 +22,9 @@
 #include "playtest-state-panel.h"
 #include "playtest-timeline.h"
 #include "playtest-turn-private.h"
-#include "panel-test-util.h"
 #include "ui-test-util.h"
 
-#define DEMO_CHARACTER PANEL_TEST_CHARACTER
+#define DEMO_CHARACTER UI_TEST_CHARACTER
 #define DEMO_KEY       "state-panel-secret-key"
 
 /* What POST /character/narrative/list-sections answers for Mira. */
@@ -37,7 +36,7 @@ static const char *mira_sections[][2] = {
 
 typedef struct
 {
-  PanelTestBackend  backend;
+  UiTestBackend     backend;
   GHashTable       *section_names;
   GtkWidget        *panel;
 } Fixture;
@@ -52,14 +51,14 @@ fixture_set_up (Fixture       *fixture,
                          g_strdup (mira_sections[i][1]));
 
   fixture->panel = playtest_state_panel_new ();
-  panel_test_backend_init (&fixture->backend, DEMO_KEY, fixture->panel, 360, 900);
+  ui_test_backend_init (&fixture->backend, DEMO_KEY, fixture->panel, 360, 900);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  panel_test_backend_clear (&fixture->backend);
+  ui_test_backend_clear (&fixture->backend);
   g_clear_pointer (&fixture->section_names, g_hash_table_unref);
 }
 
@@ -73,7 +72,7 @@ static PlaytestTurn *
 say (Fixture    *fixture,
      const char *text)
 {
-  return panel_test_say (&fixture->backend, text);
+  return ui_test_say (&fixture->backend, text);
 }
 
 /* The text of the label a screen reader knows as @name. */
@@ -166,7 +165,7 @@ test_follows_replies (Fixture       *fixture,
 
   turn = playtest_conversation_send_text (fixture->backend.conversation, "Have you seen a ring?");
   g_signal_connect (turn, "notify::state", G_CALLBACK (fired_state_cb), &watch);
-  ui_test_wait_for (panel_test_turn_is_done (turn));
+  ui_test_wait_for (ui_test_turn_is_done (turn));
   g_signal_handlers_disconnect_by_data (turn, &watch);
 
   g_assert_cmpstr (playtest_turn_get_narrative_section_id (turn), ==, "mira-lost-ring");
@@ -384,50 +383,6 @@ test_inspector (Fixture       *fixture,
 
 /* Screenshots ------------------------------------------------------------------------------ */
 
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *directory,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (directory, name, NULL);
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static gboolean
-frames_drawn (GtkWidget *widget,
-              gint64     until)
-{
-  /* Each frame asks for the next one: a still window draws no more frames by itself. */
-  gtk_widget_queue_draw (widget);
-  return gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (widget)) >= until;
-}
-
-/* Lets @widget draw a few frames: style and layout changes are then done. */
-static void
-settle (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 until = gdk_frame_clock_get_frame_counter (clock) + 3;
-
-  ui_test_wait_for (frames_drawn (widget, until));
-  /* The draw the last check asked for, so that nothing is pending at the picture. */
-  until = gdk_frame_clock_get_frame_counter (clock) + 1;
-  ui_test_wait_for (gdk_frame_clock_get_frame_counter (clock) >= until);
-}
-
 static gboolean
 done_cb (gpointer data)
 {
@@ -477,11 +432,8 @@ shoot (Fixture        *fixture,
        AdwColorScheme  scheme,
        const char     *name)
 {
-  const char *directory = g_getenv ("PLAYTEST_SCREENSHOT_DIR");
-
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
-  settle (fixture->backend.window);
-  save_screenshot (fixture->backend.window, directory, name);
+  ui_test_save_screenshot (fixture->backend.window, name);
 }
 
 static void
@@ -492,7 +444,7 @@ test_screenshots (Fixture       *fixture,
     "Good evening", "Can I get a drink?", "Have you seen a ring?",
     "What does it look like?", "I will search the cellar for it",
   };
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autoptr(GtkCssProvider) provider = NULL;
   GtkWidget *timeline = playtest_timeline_new ();
 
   if (g_getenv ("PLAYTEST_SCREENSHOT_DIR") == NULL)
@@ -501,17 +453,13 @@ test_screenshots (Fixture       *fixture,
       return;
     }
 
-  gtk_css_provider_load_from_resource (provider,
-                                       "/io/github/convai_playtest/Playtest/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  provider = ui_test_load_app_style ();
   arrange (fixture, timeline);
   playtest_state_panel_set_section_names (panel (fixture), fixture->section_names);
   playtest_state_panel_set_conversation (panel (fixture), fixture->backend.conversation);
   playtest_timeline_set_section_names (PLAYTEST_TIMELINE (timeline), fixture->section_names);
   playtest_timeline_set_conversation (PLAYTEST_TIMELINE (timeline), fixture->backend.conversation);
-  shoot (fixture, ADW_COLOR_SCHEME_FORCE_LIGHT, "state-panel-empty.png");
+  shoot (fixture, ADW_COLOR_SCHEME_FORCE_LIGHT, "state-panel-empty");
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     say (fixture, lines[i]);
@@ -519,8 +467,8 @@ test_screenshots (Fixture       *fixture,
   settle_transitions ();
 
   g_assert_true (gtk_widget_is_sensitive (ui_test_find_by_id (fixture->panel, "copy_button")));
-  shoot (fixture, ADW_COLOR_SCHEME_FORCE_LIGHT, "state-panel-light.png");
-  shoot (fixture, ADW_COLOR_SCHEME_FORCE_DARK, "state-panel-dark.png");
+  shoot (fixture, ADW_COLOR_SCHEME_FORCE_LIGHT, "state-panel-light");
+  shoot (fixture, ADW_COLOR_SCHEME_FORCE_DARK, "state-panel-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_DEFAULT);
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (),

@@ -17,7 +17,6 @@
 
 #include "playtest-app-resources.h"
 #include "playtest-timeline.h"
-#include "panel-test-util.h"
 #include "ui-test-util.h"
 
 #define DEMO_KEY       "timeline-secret-key"
@@ -25,7 +24,7 @@
 
 typedef struct
 {
-  PanelTestBackend  backend;
+  UiTestBackend     backend;
   GtkWidget        *timeline;
   GPtrArray        *activated;
 } Fixture;
@@ -46,14 +45,14 @@ fixture_set_up (Fixture       *fixture,
   fixture->timeline = playtest_timeline_new ();
   g_signal_connect (fixture->timeline, "turn-activated", G_CALLBACK (turn_activated_cb),
                     fixture);
-  panel_test_backend_init (&fixture->backend, DEMO_KEY, fixture->timeline, 800, 90);
+  ui_test_backend_init (&fixture->backend, DEMO_KEY, fixture->timeline, 800, 90);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  panel_test_backend_clear (&fixture->backend);
+  ui_test_backend_clear (&fixture->backend);
   g_clear_pointer (&fixture->activated, g_ptr_array_unref);
 }
 
@@ -67,7 +66,7 @@ static PlaytestTurn *
 say (Fixture    *fixture,
      const char *text)
 {
-  return panel_test_say (&fixture->backend, text);
+  return ui_test_say (&fixture->backend, text);
 }
 
 static void
@@ -272,7 +271,7 @@ test_failed_turns_have_no_mark (Fixture       *fixture,
   /* Retried in place with the key put right, it gets its mark, in its own section. */
   playtest_client_set_api_key (fixture->backend.client, DEMO_KEY);
   playtest_conversation_retry (fixture->backend.conversation, failed);
-  ui_test_wait_for (panel_test_turn_is_done (failed));
+  ui_test_wait_for (ui_test_turn_is_done (failed));
   g_assert_cmpint (playtest_turn_get_state (failed), ==, PLAYTEST_TURN_COMPLETE);
   g_assert_cmpuint (count_marks (fixture->timeline), ==, 2);
   g_assert_cmpuint (playtest_timeline_get_n_segments (timeline (fixture)), ==, 2);

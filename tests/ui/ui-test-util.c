@@ -251,6 +251,87 @@ ui_test_start_demo_server (char **base_url)
   return g_steal_pointer (&server);
 }
 
+/**
+ * ui_test_backend_init:
+ * @backend: what to fill in
+ * @api_key: the key the server wants and the client sends
+ * @widget: (transfer floating): the widget under test
+ * @width: the window's width
+ * @height: the window's height
+ *
+ * Starts the demo backend, a client and a conversation with UI_TEST_CHARACTER, and shows
+ * @widget alone in a window of @width × @height.
+ */
+void
+ui_test_backend_init (UiTestBackend *backend,
+                      const char    *api_key,
+                      GtkWidget     *widget,
+                      int            width,
+                      int            height)
+{
+  g_autofree char *base_url = NULL;
+
+  backend->server = ui_test_start_demo_server (&base_url);
+  playtest_demo_server_set_api_key (backend->server, api_key);
+  backend->client = playtest_client_new (base_url, api_key);
+  backend->conversation = playtest_conversation_new (backend->client, NULL, UI_TEST_CHARACTER);
+
+  backend->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (backend->window), width, height);
+  gtk_window_set_child (GTK_WINDOW (backend->window), widget);
+  gtk_window_present (GTK_WINDOW (backend->window));
+  ui_test_wait_for (gtk_widget_get_mapped (widget));
+}
+
+/**
+ * ui_test_backend_clear:
+ * @backend: a backend from ui_test_backend_init()
+ *
+ * Closes the window (and the widget under test with it), then stops the backend.
+ */
+void
+ui_test_backend_clear (UiTestBackend *backend)
+{
+  g_clear_pointer ((GtkWindow **) &backend->window, gtk_window_destroy);
+  g_clear_object (&backend->conversation);
+  g_clear_object (&backend->client);
+  playtest_demo_server_disconnect (backend->server);
+  g_clear_object (&backend->server);
+}
+
+/**
+ * ui_test_turn_is_done:
+ * @turn: a turn
+ *
+ * Returns: whether @turn has its reply or its failure
+ */
+gboolean
+ui_test_turn_is_done (PlaytestTurn *turn)
+{
+  PlaytestTurnState state = playtest_turn_get_state (turn);
+
+  return state == PLAYTEST_TURN_COMPLETE || state == PLAYTEST_TURN_FAILED;
+}
+
+/**
+ * ui_test_say:
+ * @backend: a backend from ui_test_backend_init()
+ * @text: a line for the character
+ *
+ * Sends @text and waits (generously) for the reply or the failure.
+ *
+ * Returns: (transfer none): the turn, done
+ */
+PlaytestTurn *
+ui_test_say (UiTestBackend *backend,
+             const char    *text)
+{
+  PlaytestTurn *turn = playtest_conversation_send_text (backend->conversation, text);
+
+  ui_test_wait_for (ui_test_turn_is_done (turn));
+  return turn;
+}
+
 static gboolean
 count_frame_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -326,4 +407,25 @@ ui_test_save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s", path);
+}
+
+/**
+ * ui_test_load_app_style:
+ *
+ * Loads the app's style.css for the whole display, as AdwApplication does for the app;
+ * widget tests run without an application.
+ *
+ * Returns: (transfer full): the provider, to remove with
+ *   gtk_style_context_remove_provider_for_display() when a test wants it gone again
+ */
+GtkCssProvider *
+ui_test_load_app_style (void)
+{
+  GtkCssProvider *provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/convai_playtest/Playtest/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  return provider;
 }

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "playtest-conversation.h"
 #include "playtest-demo-server.h"
 
 G_BEGIN_DECLS
@@ -50,9 +51,33 @@ GtkWindow          *ui_test_find_toplevel          (GType            type);
 
 PlaytestDemoServer *ui_test_start_demo_server      (char           **base_url);
 
+/* The character every widget test talks to. */
+#define UI_TEST_CHARACTER "demo-mira"
+
+/* A demo backend on loopback with a key, a client holding the key, a conversation with
+ * UI_TEST_CHARACTER, and a window to put the widget under test in. */
+typedef struct
+{
+  PlaytestDemoServer   *server;
+  PlaytestClient       *client;
+  PlaytestConversation *conversation;
+  GtkWidget            *window;
+} UiTestBackend;
+
+void                ui_test_backend_init           (UiTestBackend   *backend,
+                                                    const char      *api_key,
+                                                    GtkWidget       *widget,
+                                                    int              width,
+                                                    int              height);
+void                ui_test_backend_clear          (UiTestBackend   *backend);
+gboolean            ui_test_turn_is_done           (PlaytestTurn    *turn);
+PlaytestTurn       *ui_test_say                    (UiTestBackend   *backend,
+                                                    const char      *text);
+
 void                ui_test_wait_for_frames        (GtkWidget       *widget,
                                                     guint            n_frames);
 void                ui_test_save_screenshot        (GtkWidget       *widget,
                                                     const char      *name);
+GtkCssProvider     *ui_test_load_app_style         (void);
 
 G_END_DECLS
