@@ -25,6 +25,29 @@ playtest_audio_use_fake_devices (void)
   return g_strcmp0 (g_getenv ("PLAYTEST_AUDIO"), "fake") == 0;
 }
 
+/* PLAYTEST_AUDIO=none pretends the machine has no sound devices at all, so tests can check
+ * what users without them see, deterministically, on machines that have them. */
+static gboolean
+use_no_devices (void)
+{
+  return g_strcmp0 (g_getenv ("PLAYTEST_AUDIO"), "none") == 0;
+}
+
+/* The sink or source for the current mode, or NULL when there is none. */
+static GstElement *
+make_device (const char *fake_factory,
+             const char *real_factory,
+             const char *name)
+{
+  gst_init (NULL, NULL);
+  if (use_no_devices ())
+    return NULL;
+
+  return gst_element_factory_make (playtest_audio_use_fake_devices () ? fake_factory
+                                                                      : real_factory,
+                                   name);
+}
+
 /**
  * playtest_audio_make_element:
  * @factory: a GStreamer element factory name
@@ -40,8 +63,10 @@ playtest_audio_make_element (const char  *factory,
                              const char  *name,
                              GError     **error)
 {
-  GstElement *element = gst_element_factory_make (factory, name);
+  GstElement *element;
 
+  gst_init (NULL, NULL);
+  element = gst_element_factory_make (factory, name);
   if (element == NULL)
     g_set_error (error, PLAYTEST_AUDIO_ERROR, PLAYTEST_AUDIO_ERROR_MISSING_ELEMENT,
                  _("The GStreamer element “%s” is missing; install the GStreamer base and good "
@@ -55,7 +80,8 @@ playtest_audio_make_element (const char  *factory,
  * @error: return location for a #GError
  *
  * Makes the element the player plays into: `fakesink` with `sync=TRUE` (so playback takes real
- * time) when playtest_audio_use_fake_devices() says so, `autoaudiosink` otherwise.
+ * time) when playtest_audio_use_fake_devices() says so, `autoaudiosink` otherwise. With
+ * `PLAYTEST_AUDIO=none` there is none: this fails as on a machine without sound.
  *
  * Returns: (transfer floating) (nullable): the sink, or %NULL with
  *   #PLAYTEST_AUDIO_ERROR_NO_OUTPUT set
@@ -63,8 +89,7 @@ playtest_audio_make_element (const char  *factory,
 GstElement *
 playtest_audio_device_make_sink (GError **error)
 {
-  const char *factory = playtest_audio_use_fake_devices () ? "fakesink" : "autoaudiosink";
-  GstElement *sink = gst_element_factory_make (factory, "playtest-sink");
+  GstElement *sink = make_device ("fakesink", "autoaudiosink", "playtest-sink");
 
   if (sink == NULL)
     {
@@ -83,6 +108,7 @@ playtest_audio_device_make_sink (GError **error)
  *
  * Makes the element the recorder records from: a live `audiotestsrc` sine when
  * playtest_audio_use_fake_devices() says so, `autoaudiosrc` (the default microphone) otherwise.
+ * With `PLAYTEST_AUDIO=none` there is none: this fails as on a machine without a microphone.
  *
  * Returns: (transfer floating) (nullable): the source, or %NULL with
  *   #PLAYTEST_AUDIO_ERROR_NO_INPUT set
@@ -90,8 +116,7 @@ playtest_audio_device_make_sink (GError **error)
 GstElement *
 playtest_audio_device_make_source (GError **error)
 {
-  const char *factory = playtest_audio_use_fake_devices () ? "audiotestsrc" : "autoaudiosrc";
-  GstElement *source = gst_element_factory_make (factory, "playtest-source");
+  GstElement *source = make_device ("audiotestsrc", "autoaudiosrc", "playtest-source");
 
   if (source == NULL)
     {
