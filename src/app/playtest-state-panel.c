@@ -453,6 +453,7 @@ static void
 update_inspector (PlaytestStatePanel *self)
 {
   PlaytestTurn *turn = self->inspected;
+  g_autofree char *when = NULL;
   g_autofree char *title = NULL;
   g_autofree char *timings = NULL;
   g_autofree char *warnings = NULL;
@@ -467,8 +468,8 @@ update_inspector (PlaytestStatePanel *self)
       return;
     }
 
-  title = describe_turn (self, turn);
-  title = g_strdup_printf ("%s · %s", g_steal_pointer (&title), describe_state (turn));
+  when = describe_turn (self, turn);
+  title = g_strdup_printf ("%s · %s", when, describe_state (turn));
   gtk_label_set_text (GTK_LABEL (self->inspector_title), title);
 
   timings = describe_timings (turn);
