@@ -13,13 +13,15 @@ G_BEGIN_DECLS
 
 #define PLAYTEST_TYPE_CHARACTER_LIST (playtest_character_list_get_type ())
 
-G_DECLARE_FINAL_TYPE (PlaytestCharacterList, playtest_character_list, PLAYTEST, CHARACTER_LIST, GObject)
+G_DECLARE_FINAL_TYPE (PlaytestCharacterList, playtest_character_list,
+                      PLAYTEST, CHARACTER_LIST, GObject)
 
 /* The characters to choose from, a GListModel of PlaytestCharacterItem: those of the account
  * (POST /character/list) when a key is set, those the user added by id with a name of their
  * own (saved in GSettings "custom-characters"), and the demo characters in demo mode. */
 #define PLAYTEST_TYPE_CHARACTER_ITEM (playtest_character_item_get_type ())
-G_DECLARE_FINAL_TYPE (PlaytestCharacterItem, playtest_character_item, PLAYTEST, CHARACTER_ITEM, GObject)
+G_DECLARE_FINAL_TYPE (PlaytestCharacterItem, playtest_character_item,
+                      PLAYTEST, CHARACTER_ITEM, GObject)
 
 const char          *playtest_character_item_get_id     (PlaytestCharacterItem *self);
 const char          *playtest_character_item_get_name   (PlaytestCharacterItem *self);

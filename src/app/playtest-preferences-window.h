@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 #define PLAYTEST_TYPE_PREFERENCES_WINDOW (playtest_preferences_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (PlaytestPreferencesWindow, playtest_preferences_window, PLAYTEST, PREFERENCES_WINDOW, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (PlaytestPreferencesWindow, playtest_preferences_window,
+                      PLAYTEST, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 /* Settings: the API key (keyring, through PlaytestSecret), base URL, voice replies,
  * streaming, auto-play, request timeout (GSettings). */
