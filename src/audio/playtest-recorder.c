@@ -524,8 +524,11 @@ playtest_recorder_stop_async (PlaytestRecorder    *self,
   recorder_set_recording (self, FALSE);
   recorder_set_level (self, 0.0);
 
-  /* A source that refuses the event has nothing more to give: keep what is there. */
-  if (!gst_element_send_event (self->source, gst_event_new_eos ()))
+  /* Before the first buffer there is nothing to wait for, and `level` (1.22) hits a critical
+   * on an EOS that comes before any segment. A source that refuses the event has nothing
+   * more to give either: keep what is there. */
+  if (playtest_pcm_collector_get_n_frames (self->pcm) == 0
+      || !gst_element_send_event (self->source, gst_event_new_eos ()))
     {
       recorder_finish_stop (self);
       return;
