@@ -57,6 +57,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Command line ----------------------------------------------------------------------------- */
+
 static const GOptionEntry option_entries[] = {
   { "base-url", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Talk to the Convai API at URL (a proxy, staging, or any server speaking the API)"),
@@ -102,6 +104,8 @@ playtest_application_handle_local_options (GApplication *application,
 
   return -1;
 }
+
+/* The client and the demo backend ---------------------------------------------------------- */
 
 static gboolean
 start_demo_server (PlaytestApplication *self)
@@ -192,6 +196,8 @@ api_key_changed_cb (PlaytestApplication *self,
     update_client (self);
 }
 
+/* The key first, then the window ----------------------------------------------------------- */
+
 static void
 present_window (PlaytestApplication *self)
 {
@@ -231,6 +237,8 @@ secret_load_cb (GObject      *object,
 
   g_application_release (G_APPLICATION (self));
 }
+
+/* Actions ---------------------------------------------------------------------------------- */
 
 static void
 preferences_action_cb (GSimpleAction *action,
@@ -325,6 +333,8 @@ set_accels (GtkApplication *app)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
 }
 
+/* GApplication ----------------------------------------------------------------------------- */
+
 static void
 playtest_application_startup (GApplication *application)
 {
@@ -379,6 +389,8 @@ playtest_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (playtest_application_parent_class)->shutdown (application);
 }
+
+/* GObject ---------------------------------------------------------------------------------- */
 
 static void
 playtest_application_dispose (GObject *object)
@@ -541,6 +553,8 @@ playtest_application_init (PlaytestApplication *self)
                                             _("Talk to Convai characters and watch their "
                                               "emotions, actions and narrative."));
 }
+
+/* Public API ------------------------------------------------------------------------------- */
 
 /**
  * playtest_application_new:

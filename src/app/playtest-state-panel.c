@@ -62,7 +62,7 @@ static void refresh (PlaytestStatePanel *self);
 static void inspect (PlaytestStatePanel *self,
                      PlaytestTurn       *turn);
 
-/* Small helpers ----------------------------------------------------------------------------- */
+/* Small helpers ---------------------------------------------------------------------------- */
 
 static guint
 turn_position (PlaytestStatePanel *self,
@@ -134,7 +134,7 @@ clear_box (GtkWidget *box)
     }
 }
 
-/* Emotion ----------------------------------------------------------------------------------- */
+/* Emotion ---------------------------------------------------------------------------------- */
 
 static void
 show_emotion (PlaytestStatePanel *self,
@@ -227,7 +227,7 @@ show_history (PlaytestStatePanel *self,
     g_ptr_array_add (self->history_turns, g_object_ref (turns->pdata[i]));
 }
 
-/* Action ------------------------------------------------------------------------------------ */
+/* Action ----------------------------------------------------------------------------------- */
 
 static GtkWidget *
 make_action_chip (const char *text,
@@ -379,7 +379,7 @@ refresh (PlaytestStatePanel *self)
                  : walked->len > 0 ? g_ptr_array_index (walked, 0) : NULL);
 }
 
-/* Inspector --------------------------------------------------------------------------------- */
+/* Inspector -------------------------------------------------------------------------------- */
 
 static char *
 describe_timings (PlaytestTurn *turn)

@@ -84,7 +84,7 @@ mark_free (Mark *mark)
   g_free (mark);
 }
 
-/* Segments ---------------------------------------------------------------------------------- */
+/* Segments --------------------------------------------------------------------------------- */
 
 static const char *
 segment_title (PlaytestTimeline *self,
@@ -159,7 +159,7 @@ emphasise_current (PlaytestTimeline *self)
   self->current = last;
 }
 
-/* Marks ------------------------------------------------------------------------------------- */
+/* Marks ------------------------------------------------------------------------------------ */
 
 static char *
 first_words (const char *text)
@@ -292,7 +292,7 @@ remove_last_mark (PlaytestTimeline *self)
   g_ptr_array_remove_index (self->segments, self->segments->len - 1);
 }
 
-/* Syncing with the model -------------------------------------------------------------------- */
+/* Syncing with the model ------------------------------------------------------------------- */
 
 /* Completed turns in order, each with the section it belongs to. A reply that names no
  * section leaves the character where it was, so it joins the section before it. Pending
