@@ -83,6 +83,8 @@ static GParamSpec *properties[N_PROPS];
 static void set_conversation (PlaytestWindow       *self,
                               PlaytestConversation *conversation);
 
+/* Toasts and notices ----------------------------------------------------------------------- */
+
 /* libadwaita 1.2 reads a toast's title as markup: a server's "<html>" or "&" in an error
  * message would show nothing at all. */
 static AdwToast *
@@ -153,6 +155,8 @@ show_app_notices (PlaytestWindow *self)
     add_notice_once (self, "playtest-key-notice", key_error->message);
 }
 
+/* Small helpers ---------------------------------------------------------------------------- */
+
 static PlaytestClient *
 get_client (PlaytestWindow *self)
 {
@@ -177,6 +181,8 @@ is_cancelled (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
          || g_error_matches (error, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_CANCELLED);
 }
+
+/* Bar and header --------------------------------------------------------------------------- */
 
 /* The bar under the header: a rejected key matters more than demo mode. */
 
@@ -277,6 +283,8 @@ update_presentation_labels (PlaytestWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->presentation_section), section != NULL);
 }
 
+/* Turns ------------------------------------------------------------------------------------ */
+
 /* Turns: a finished turn updates the header; a failed one may need the user's attention
  * beyond its own row (a rejected key, a busy service). */
 
@@ -376,7 +384,9 @@ session_id_changed_cb (PlaytestWindow       *self,
   update_session_label (self);
 }
 
-/* Section names, fetched once per character. */
+/* Section names ---------------------------------------------------------------------------- */
+
+/* Fetched once per character: the views show ids until the names come. */
 
 static void
 apply_section_names (PlaytestWindow *self,
@@ -472,7 +482,7 @@ load_section_names (PlaytestWindow *self,
                                        list_sections_cb, request);
 }
 
-/* Characters */
+/* Characters ------------------------------------------------------------------------------- */
 
 static void
 sync_character_selection (PlaytestWindow *self)
@@ -696,7 +706,7 @@ client_changed_cb (PlaytestWindow      *self,
   refresh_characters (self);
 }
 
-/* Conversations */
+/* Conversations ---------------------------------------------------------------------------- */
 
 static void
 apply_reply_settings (PlaytestWindow *self)
@@ -834,7 +844,7 @@ playtest_window_open_conversation (PlaytestWindow *self,
     }
 }
 
-/* Signals of the child widgets */
+/* Signals of the child widgets ------------------------------------------------------------- */
 
 static void
 composer_send_cb (PlaytestWindow   *self,
@@ -887,7 +897,7 @@ timeline_turn_activated_cb (PlaytestWindow   *self,
   playtest_state_panel_set_selected_turn (self->state_panel, turn);
 }
 
-/* Side panel and presentation mode */
+/* Side panel and presentation mode --------------------------------------------------------- */
 
 static void
 reveal_flap_changed_cb (PlaytestWindow *self,
@@ -950,7 +960,7 @@ escape_cb (GtkWidget *widget,
   return TRUE;
 }
 
-/* Window actions */
+/* Window actions --------------------------------------------------------------------------- */
 
 static void
 new_session_action_cb (GSimpleAction *action,
@@ -1049,7 +1059,7 @@ open_session_action_cb (GSimpleAction *action,
                                      g_variant_get_string (parameter, NULL), -1);
 }
 
-/* Add Character by ID… */
+/* Add Character by ID… --------------------------------------------------------------------- */
 
 static void
 add_character_response_cb (PlaytestWindow   *self,
@@ -1141,6 +1151,8 @@ static const GActionEntry win_actions[] = {
   { "open-session", open_session_action_cb, "s" },
 };
 
+/* Past sessions ---------------------------------------------------------------------------- */
+
 /* Past Sessions: the menu is filled each time it opens, so it is never stale. */
 
 static char *
@@ -1204,7 +1216,7 @@ menu_popup_cb (GtkMenuButton *button,
   fill_past_sessions (PLAYTEST_WINDOW (user_data));
 }
 
-/* Window state */
+/* Window state ----------------------------------------------------------------------------- */
 
 static void
 restore_window_state (PlaytestWindow *self)
@@ -1236,6 +1248,8 @@ save_window_state (PlaytestWindow *self)
       g_settings_set_int (self->settings, "window-height", height);
     }
 }
+
+/* GObject ---------------------------------------------------------------------------------- */
 
 static gboolean
 playtest_window_close_request (GtkWindow *window)
@@ -1388,6 +1402,8 @@ playtest_window_init (PlaytestWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 }
+
+/* Public API ------------------------------------------------------------------------------- */
 
 static void
 setup (PlaytestWindow      *self,
