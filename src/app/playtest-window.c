@@ -1288,6 +1288,8 @@ playtest_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->conversation_view, self);
       g_signal_handlers_disconnect_by_data (self->timeline, self);
       g_signal_handlers_disconnect_by_data (self->composer, self);
+      /* A selection here would start a new conversation in a window half gone. */
+      g_signal_handlers_disconnect_by_data (self->character_dropdown, self);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), PLAYTEST_TYPE_WINDOW);
 
