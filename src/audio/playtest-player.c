@@ -53,7 +53,9 @@ struct _PlaytestPlayer
   GstElement   *capsfilter;
   GstElement   *volume;
   GstElement   *sink;
-  guint         position_id;
+  GSource      *position_source;
+  GSource      *level_source;
+  GQueue        pending_levels;
   gboolean      watching_bus;
 
   Mode          mode;
@@ -75,6 +77,13 @@ struct _PlaytestPlayer
   /* Written once per play by the streaming thread, read after the pipeline went PLAYING. */
   gint64        first_buffer_time;
 };
+
+/* A `level` reading waiting for its audio to be heard. */
+typedef struct
+{
+  GstClockTime running_time;
+  double       level;
+} PendingLevel;
 
 G_DEFINE_FINAL_TYPE (PlaytestPlayer, playtest_player, G_TYPE_OBJECT)
 
@@ -108,12 +117,99 @@ set_playing (PlaytestPlayer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
 
+/* Timeouts go to the thread-default main context, like the bus watch. */
+static GSource *
+timeout_source_new (guint       interval_ms,
+                    GSourceFunc func,
+                    gpointer    data)
+{
+  GSource *source = g_timeout_source_new (interval_ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 emit_level (PlaytestPlayer *self,
             double          level)
 {
   self->last_level = level;
   g_signal_emit (self, signals[SIGNAL_LEVEL], 0, level);
+}
+
+/* The running time now, or GST_CLOCK_TIME_NONE before the pipeline plays. */
+static GstClockTime
+running_time_now (PlaytestPlayer *self)
+{
+  g_autoptr(GstClock) clock = NULL;
+  GstClockTime now;
+  GstClockTime base;
+
+  if (!self->started || (clock = gst_element_get_clock (self->pipeline)) == NULL)
+    return GST_CLOCK_TIME_NONE;
+  now = gst_clock_get_time (clock);
+  base = gst_element_get_base_time (self->pipeline);
+  return now > base ? now - base : 0;
+}
+
+/* How long after its running time a sample is heard. */
+static GstClockTime
+output_latency (PlaytestPlayer *self)
+{
+  GstClockTime latency = gst_pipeline_get_latency (GST_PIPELINE (self->pipeline));
+
+  return GST_CLOCK_TIME_IS_VALID (latency) ? latency : 0;
+}
+
+static gboolean level_due_cb (gpointer data);
+
+/* The level element measures audio as it passes, up to a whole chunk before it is heard;
+ * a meter that stands in for lip-sync must move with the sound, so readings wait for their
+ * running time. Of several readings due at once only the latest is emitted. */
+static void
+emit_due_levels (PlaytestPlayer *self)
+{
+  GstClockTime now = running_time_now (self);
+  GstClockTime latency;
+  PendingLevel *head;
+  double level = -1;
+
+  clear_source (&self->level_source);
+  if (!GST_CLOCK_TIME_IS_VALID (now))
+    return; /* not playing yet: on_state_changed() comes back here */
+
+  latency = output_latency (self);
+  while ((head = g_queue_peek_head (&self->pending_levels)) != NULL
+         && head->running_time + latency <= now)
+    {
+      level = head->level;
+      g_free (g_queue_pop_head (&self->pending_levels));
+    }
+
+  if (head != NULL)
+    self->level_source = timeout_source_new ((head->running_time + latency - now) / GST_MSECOND
+                                             + 1, level_due_cb, self);
+  if (level >= 0)
+    emit_level (self, level);
+}
+
+static gboolean
+level_due_cb (gpointer data)
+{
+  g_autoptr(PlaytestPlayer) self = g_object_ref (PLAYTEST_PLAYER (data));
+
+  emit_due_levels (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -143,7 +239,9 @@ position_cb (gpointer data)
 static void
 teardown (PlaytestPlayer *self)
 {
-  g_clear_handle_id (&self->position_id, g_source_remove);
+  clear_source (&self->position_source);
+  clear_source (&self->level_source);
+  g_queue_clear_full (&self->pending_levels, g_free);
 
   if (self->pipeline != NULL)
     {
@@ -198,16 +296,17 @@ fail (PlaytestPlayer *self,
   end_play (self, 0, error);
 }
 
-/* The linear peak of the loudest channel, 0..1, from a `level` message. */
+/* The linear peak of the loudest channel, 0..1, from a `level` message, and when it is due. */
 static gboolean
-level_from_message (GstMessage *message,
-                    double     *level)
+level_from_message (GstMessage   *message,
+                    PendingLevel *pending)
 {
   const GstStructure *s = gst_message_get_structure (message);
   const GValue *peak;
   double loudest = -G_MAXDOUBLE;
 
-  if (s == NULL || !gst_structure_has_name (s, "level"))
+  if (s == NULL || !gst_structure_has_name (s, "level")
+      || !gst_structure_get_uint64 (s, "running-time", &pending->running_time))
     return FALSE;
   peak = gst_structure_get_value (s, "peak");
   if (peak == NULL)
@@ -223,7 +322,7 @@ level_from_message (GstMessage *message,
   }
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  *level = CLAMP (pow (10.0, loudest / 20.0), 0.0, 1.0);
+  pending->level = CLAMP (pow (10.0, loudest / 20.0), 0.0, 1.0);
   return TRUE;
 }
 
@@ -266,6 +365,17 @@ on_state_changed (PlaytestPlayer *self,
 
   self->started = TRUE;
   g_signal_emit (self, signals[SIGNAL_STARTED], 0);
+  if (self->pipeline != NULL)
+    emit_due_levels (self);
+}
+
+static void
+on_level (PlaytestPlayer     *self,
+          const PendingLevel *level)
+{
+  g_queue_push_tail (&self->pending_levels, g_memdup2 (level, sizeof *level));
+  if (self->level_source == NULL)
+    emit_due_levels (self);
 }
 
 static void
@@ -282,7 +392,7 @@ bus_message_cb (GstBus     *bus,
                 gpointer    data)
 {
   g_autoptr(PlaytestPlayer) self = g_object_ref (PLAYTEST_PLAYER (data));
-  double level;
+  PendingLevel level;
 
   if (self->pipeline == NULL)
     return G_SOURCE_CONTINUE;
@@ -296,7 +406,7 @@ bus_message_cb (GstBus     *bus,
     on_state_changed (self, message);
   else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
            && level_from_message (message, &level))
-    emit_level (self, level);
+    on_level (self, &level);
 
   return G_SOURCE_CONTINUE;
 }
@@ -440,7 +550,7 @@ start_pipeline (PlaytestPlayer  *self,
 
   gst_bus_add_watch (bus, bus_message_cb, self);
   self->watching_bus = TRUE;
-  self->position_id = g_timeout_add (POSITION_INTERVAL_MS, position_cb, self);
+  self->position_source = timeout_source_new (POSITION_INTERVAL_MS, position_cb, self);
   return TRUE;
 }
 
@@ -570,21 +680,6 @@ set_chunk_format (PlaytestPlayer     *self,
   self->have_chunk_info = TRUE;
 }
 
-/* The running time now, or GST_CLOCK_TIME_NONE before the pipeline plays. */
-static GstClockTime
-running_time_now (PlaytestPlayer *self)
-{
-  g_autoptr(GstClock) clock = NULL;
-  GstClockTime now;
-  GstClockTime base;
-
-  if (!self->started || (clock = gst_element_get_clock (self->pipeline)) == NULL)
-    return GST_CLOCK_TIME_NONE;
-  now = gst_clock_get_time (clock);
-  base = gst_element_get_base_time (self->pipeline);
-  return now > base ? now - base : 0;
-}
-
 /* Timestamps follow each other frame by frame, so joins are sample-exact. When a chunk arrives
  * after the previous ones have already played out, it is moved to "now" instead: the audio
  * sink would otherwise drop it as late. */
@@ -595,10 +690,7 @@ next_chunk_pts (PlaytestPlayer *self,
   GstClockTime pts = self->run_pts + gst_util_uint64_scale (self->run_frames, GST_SECOND,
                                                             self->chunk_info.rate);
   GstClockTime now = running_time_now (self);
-  GstClockTime latency = gst_pipeline_get_latency (GST_PIPELINE (self->pipeline));
-
-  if (!GST_CLOCK_TIME_IS_VALID (latency))
-    latency = 0;
+  GstClockTime latency = output_latency (self);
 
   *discont = FALSE;
   if (GST_CLOCK_TIME_IS_VALID (now) && pts + latency < now + UNDERRUN_MARGIN)

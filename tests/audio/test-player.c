@@ -31,6 +31,7 @@ typedef struct
   gint64          last_position;
   gboolean        position_went_back;
   double          max_level;
+  gint64          position_at_last_level;
   GError         *error;
   gboolean        stop_when_started;
 } Watch;
@@ -122,6 +123,8 @@ level_cb (PlaytestPlayer *player,
   g_assert_cmpfloat (level, >=, 0.0);
   g_assert_cmpfloat (level, <=, 1.0);
   w->max_level = MAX (w->max_level, level);
+  if (level > 0)
+    w->position_at_last_level = w->last_position;
 }
 
 static void
@@ -340,6 +343,26 @@ test_stream_underrun (void)
   g_assert_false (w.position_went_back);
   /* 300 ms of sound, plus the waits in between. */
   g_assert_cmpint (w.last_position, >=, 250);
+  watch_clear (&w);
+}
+
+/* The level meter moves with the sound: the readings of a chunk handed over at once are not
+ * all emitted at once, but as its audio plays (the last ones after a position of 500 ms). */
+static void
+test_level_follows_sound (void)
+{
+  g_autoptr(GBytes) chunk = make_sine_wav (22050, 1, 1000);
+  Watch w;
+
+  watch_init (&w);
+  playtest_player_begin_stream (w.player);
+  playtest_player_push_chunk (w.player, chunk);
+  playtest_player_end_stream (w.player);
+  watch_run (&w);
+
+  g_assert_cmpuint (w.n_finished, ==, 1);
+  g_assert_cmpfloat (w.max_level, >, 0.2);
+  g_assert_cmpint (w.position_at_last_level, >=, 500);
   watch_clear (&w);
 }
 
@@ -616,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/audio/player/stream-chunks", test_stream_chunks);
   g_test_add_func ("/audio/player/stream-mixed-chunks", test_stream_mixed_chunks);
   g_test_add_func ("/audio/player/stream-underrun", test_stream_underrun);
+  g_test_add_func ("/audio/player/level-follows-sound", test_level_follows_sound);
   g_test_add_func ("/audio/player/stream-empty-and-all-bad", test_stream_empty_and_all_bad);
   g_test_add_func ("/audio/player/corrupt-wav", test_corrupt_wav);
   g_test_add_func ("/audio/player/stop-midway", test_stop_midway);
