@@ -780,11 +780,26 @@ save_turn (PlaytestHistory *history,
   return turn;
 }
 
+/* The label of a match row that shows @text. */
+static GtkWidget *
+find_snippet (GtkWidget  *list,
+              const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_all (list, GTK_TYPE_LABEL);
+  GtkWidget *snippet = NULL;
+
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), text) != NULL)
+      snippet = g_ptr_array_index (labels, i);
+
+  return snippet;
+}
+
 static void
 test_search_finds_saved_turn (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = g_dir_make_tmp ("playtest-search-XXXXXX", &error);
+  g_autofree char *directory = ui_test_make_temp_dir ("playtest-search-XXXXXX");
   g_autoptr(PlaytestHistory) history = NULL;
   g_autofree char *conversation_id = NULL;
   g_autoptr(PlaytestTurn) other = NULL;
@@ -794,9 +809,7 @@ test_search_finds_saved_turn (void)
   GtkWidget *entry;
   GtkWidget *list;
   GtkWidget *snippet;
-  g_autoptr(GPtrArray) labels = NULL;
 
-  g_assert_no_error (error);
   history = playtest_history_new (directory, &error);
   g_assert_no_error (error);
   conversation_id = playtest_history_new_conversation (history, DEMO_CHARACTER, &error);
@@ -824,11 +837,7 @@ test_search_finds_saved_turn (void)
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
 
   /* The match is bold; what the user typed shows as typed, markup characters and all. */
-  labels = find_all (list, GTK_TYPE_LABEL);
-  snippet = NULL;
-  for (guint i = 0; i < labels->len; i++)
-    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), "silver") != NULL)
-      snippet = g_ptr_array_index (labels, i);
+  snippet = find_snippet (list, "silver");
   g_assert_nonnull (snippet);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (snippet)), "<b>silver</b>"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (snippet)), "<"));
@@ -844,6 +853,8 @@ test_search_finds_saved_turn (void)
   g_assert_null (window);
 
   g_free (result.conversation_id);
+  g_clear_object (&history);
+  ui_test_remove_tree (directory);
 }
 
 static void

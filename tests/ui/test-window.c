@@ -106,34 +106,13 @@ with_window_in (const char  *history_directory,
 static char *
 make_history_directory (void)
 {
-  g_autoptr(GError) error = NULL;
-  char *directory = g_dir_make_tmp ("test-window-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return directory;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-  GFile *child;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL)
-         && info != NULL)
-    remove_tree (child);
-  g_file_delete (file, NULL, NULL);
+  return ui_test_make_temp_dir ("test-window-XXXXXX");
 }
 
 static void
 remove_history_directory (char *directory)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (directory);
-
-  remove_tree (file);
+  ui_test_remove_tree (directory);
   g_free (directory);
 }
 

@@ -429,3 +429,50 @@ ui_test_load_app_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   return provider;
 }
+
+/**
+ * ui_test_make_temp_dir:
+ * @name_template: a directory name ending in XXXXXX
+ *
+ * Returns: (transfer full): a new, empty directory under the temporary directory; remove it
+ *   with ui_test_remove_tree()
+ */
+char *
+ui_test_make_temp_dir (const char *name_template)
+{
+  g_autoptr(GError) error = NULL;
+  char *directory = g_dir_make_tmp (name_template, &error);
+
+  g_assert_no_error (error);
+  return directory;
+}
+
+static void
+remove_file_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+  GFile *child;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL)
+         && info != NULL)
+    remove_file_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+/**
+ * ui_test_remove_tree:
+ * @path: a file or directory
+ *
+ * Removes @path and everything under it, as far as it can; what a test left behind in the
+ * temporary directory is not worth failing it for.
+ */
+void
+ui_test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  remove_file_tree (file);
+}

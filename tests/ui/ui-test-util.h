@@ -80,4 +80,7 @@ void                ui_test_save_screenshot        (GtkWidget       *widget,
                                                     const char      *name);
 GtkCssProvider     *ui_test_load_app_style         (void);
 
+char               *ui_test_make_temp_dir          (const char      *name_template);
+void                ui_test_remove_tree            (const char      *path);
+
 G_END_DECLS
