@@ -102,7 +102,7 @@ playtest_conversation_list_model_init (GListModelInterface *iface)
   iface->get_item = playtest_conversation_get_item;
 }
 
-/* GObject --------------------------------------------------------------------------------- */
+/* GObject ---------------------------------------------------------------------------------- */
 
 static void
 playtest_conversation_constructed (GObject *object)

@@ -289,7 +289,7 @@ playtest_history_init (PlaytestHistory *self)
   self->saving = g_hash_table_new (NULL, NULL);
 }
 
-/* Errors */
+/* Errors ----------------------------------------------------------------------------------- */
 
 static gboolean
 history_set_error (HistoryDb     *db,
@@ -325,7 +325,7 @@ history_set_not_found (GError    **error,
   return FALSE;
 }
 
-/* Statements */
+/* Statements ------------------------------------------------------------------------------- */
 
 static gboolean
 bind_values (sqlite3_stmt *stmt,
@@ -442,7 +442,7 @@ history_rollback (HistoryDb *db)
     sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Values */
+/* Values ----------------------------------------------------------------------------------- */
 
 static const char *
 column_text (sqlite3_stmt *stmt,
@@ -527,7 +527,7 @@ absolute_path (PlaytestHistory *self,
   return g_build_filename (self->directory, stored, NULL);
 }
 
-/* Opening */
+/* Opening ---------------------------------------------------------------------------------- */
 
 static gboolean
 history_make_directories (PlaytestHistory *self,
@@ -728,7 +728,7 @@ playtest_history_get_database_path (PlaytestHistory *self)
   return self->path;
 }
 
-/* Conversations */
+/* Conversations ---------------------------------------------------------------------------- */
 
 /**
  * playtest_history_new_conversation:
@@ -888,7 +888,7 @@ playtest_history_get_last_conversation (PlaytestHistory *self,
   return conversation_info_from_row (self, stmt);
 }
 
-/* Saving a turn */
+/* Saving a turn ---------------------------------------------------------------------------- */
 
 /* Makes the conversation the last one changed, takes the session id once known, counts a new
  * turn. */
@@ -1489,7 +1489,7 @@ playtest_history_save_turn_finish (PlaytestHistory  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Loading turns */
+/* Loading turns ---------------------------------------------------------------------------- */
 
 /* A turn stored while it was still under way was cut short by the app's end: it comes back
  * as failed, so that it can be sent again, rather than waiting forever. */
@@ -1583,7 +1583,7 @@ playtest_history_load_turns (PlaytestHistory *self,
   return collect_rows (self, stmt, turn_from_row, g_object_unref, error);
 }
 
-/* Search */
+/* Search ----------------------------------------------------------------------------------- */
 
 static gboolean
 has_word_characters (const char *text)

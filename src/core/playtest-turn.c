@@ -213,7 +213,7 @@ timing_ms (const PlaytestTimings *timings,
   return MAX (when - timings->request_start, 0) / 1000;
 }
 
-/* The inspector's view of a reply -------------------------------------------------------- */
+/* The inspector's view of a reply ---------------------------------------------------------- */
 
 static gboolean
 looks_like_audio (const char *member_name,
@@ -385,7 +385,7 @@ describe_request (PlaytestTurnRequest *request)
   return g_string_free (out, FALSE);
 }
 
-/* GObject --------------------------------------------------------------------------------- */
+/* GObject ---------------------------------------------------------------------------------- */
 
 static void
 playtest_turn_finalize (GObject *object)
