@@ -625,7 +625,9 @@ forget_conversation (PlaytestStatePanel *self)
   g_clear_object (&self->selected);
   g_clear_object (&self->action_turn);
   g_clear_handle_id (&self->highlight_id, g_source_remove);
-  gtk_widget_remove_css_class (self->action_card, "action-fired");
+  /* NULL when dispose runs again after the template children are gone. */
+  if (self->action_card != NULL)
+    gtk_widget_remove_css_class (self->action_card, "action-fired");
 }
 
 /* Public API ------------------------------------------------------------------------------- */
