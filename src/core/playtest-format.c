@@ -33,6 +33,20 @@ playtest_format_duration (gint64 ms)
   return g_strdup_printf (_("%.1f s"), ms / 1000.0);
 }
 
+/* Turns read back from the history store are in UTC; people read their own time. */
+static char *
+format_local (GDateTime  *time,
+              const char *format)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, format);
+}
+
 /**
  * playtest_format_clock_time:
  * @time: (nullable): a moment
@@ -45,14 +59,7 @@ playtest_format_duration (gint64 ms)
 char *
 playtest_format_clock_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("");
-
-  /* Turns read back from the history store are in UTC. */
-  local = g_date_time_to_local (time);
-  return g_date_time_format (local, "%X");
+  return format_local (time, "%X");
 }
 
 /**
@@ -66,14 +73,8 @@ playtest_format_clock_time (GDateTime *time)
 char *
 playtest_format_date_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("");
-
-  local = g_date_time_to_local (time);
   /* Translators: a date and a time, see g_date_time_format() */
-  return g_date_time_format (local, _("%x %H:%M"));
+  return format_local (time, _("%x %H:%M"));
 }
 
 /**
