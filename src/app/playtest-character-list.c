@@ -94,7 +94,8 @@ static void
 playtest_character_item_class_init (PlaytestCharacterItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                      G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = playtest_character_item_finalize;
   object_class->get_property = playtest_character_item_get_property;
