@@ -238,9 +238,7 @@ wait_for_row_text (GtkWidget    *root,
 static gboolean
 turn_is_done (gpointer data)
 {
-  PlaytestTurnState state = playtest_turn_get_state (data);
-
-  return state == PLAYTEST_TURN_COMPLETE || state == PLAYTEST_TURN_FAILED;
+  return ui_test_turn_is_done (data);
 }
 
 /* Sending ---------------------------------------------------------------------------------- */

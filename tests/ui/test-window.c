@@ -149,8 +149,7 @@ send_line_to_the_end (Fixture    *fixture,
 
   turn = g_list_model_get_item (G_LIST_MODEL (conversation), before);
   g_assert_cmpstr (playtest_turn_get_user_text (turn), ==, text);
-  ui_test_wait_for (playtest_turn_get_state (turn) == PLAYTEST_TURN_COMPLETE
-                    || playtest_turn_get_state (turn) == PLAYTEST_TURN_FAILED);
+  ui_test_wait_for (ui_test_turn_is_done (turn));
 
   return turn;  /* the conversation holds it */
 }
