@@ -10,7 +10,6 @@
 #include "playtest-chat-row.h"
 #include "playtest-format.h"
 
-
 struct _PlaytestChatRow
 {
   GtkWidget     parent_instance;
