@@ -1165,7 +1165,8 @@ past_session_label (const PlaytestConversationInfo *info)
   if (info->updated_at != NULL)
     {
       local = g_date_time_to_local (info->updated_at);
-      when = g_date_time_format (local, "%b %e, %H:%M");
+      /* Translators: when a past session was last used, see g_date_time_format() */
+      when = g_date_time_format (local, _("%b %e, %H:%M"));
     }
   line = g_strdup (info->first_line != NULL ? info->first_line : "");
   if (g_utf8_strlen (line, -1) > 40)
