@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-audio-convert.h"
 #include "playtest-composer.h"
 #include "playtest-format.h"
 #include "playtest-conversation-view.h"
@@ -872,6 +873,28 @@ composer_cancel_cb (PlaytestWindow   *self,
 }
 
 static void
+composer_send_audio_cb (PlaytestWindow   *self,
+                        GBytes           *wav,
+                        PlaytestComposer *composer)
+{
+  if (self->conversation == NULL)
+    {
+      add_toast (self, _("Choose a character first"), 5);
+      return;
+    }
+
+  playtest_conversation_send_audio (self->conversation, wav);
+}
+
+static void
+composer_error_cb (PlaytestWindow   *self,
+                   GError           *error,
+                   PlaytestComposer *composer)
+{
+  add_toast (self, error->message, 5);
+}
+
+static void
 turn_selected_cb (PlaytestWindow           *self,
                   PlaytestTurn             *turn,
                   PlaytestConversationView *view)
@@ -1139,6 +1162,71 @@ add_character_action_cb (GSimpleAction *action,
   gtk_widget_grab_focus (id_entry);
 }
 
+/* Send Audio File…: any file GStreamer can decode, converted to the WAV the service wants. */
+
+static void
+audio_file_converted_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(PlaytestWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) wav = playtest_audio_convert_file_finish (result, &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+
+  if (wav == NULL)
+    {
+      /* TRANSLATORS: the first %s is a file name, the second the reason */
+      g_autofree char *message = g_strdup_printf (_("Could not send “%s”: %s"), name,
+                                                  error->message);
+
+      add_toast (self, message, 0);
+      return;
+    }
+
+  composer_send_audio_cb (self, wav, self->composer);
+}
+
+static void
+audio_file_chosen_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      PlaytestWindow  *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
+    playtest_audio_convert_file_async (file, NULL, audio_file_converted_cb, g_object_ref (self));
+
+  g_object_unref (dialog);
+}
+
+static void
+send_audio_file_action_cb (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  if (self->conversation == NULL)
+    {
+      add_toast (self, _("Choose a character first"), 5);
+      return;
+    }
+
+  dialog = gtk_file_chooser_native_new (_("Send Audio File"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"), NULL);
+  gtk_file_filter_set_name (filter, _("Audio files"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (audio_file_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static const GActionEntry win_actions[] = {
   { "new-session", new_session_action_cb },
   { "search", search_action_cb },
@@ -1149,6 +1237,7 @@ static const GActionEntry win_actions[] = {
   { "focus-composer", focus_composer_action_cb },
   { "add-character", add_character_action_cb },
   { "open-session", open_session_action_cb, "s" },
+  { "send-audio-file", send_audio_file_action_cb },
 };
 
 /* Past sessions ---------------------------------------------------------------------------- */
@@ -1381,6 +1470,8 @@ playtest_window_class_init (PlaytestWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, timeline_turn_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, composer_send_cb);
   gtk_widget_class_bind_template_callback (widget_class, composer_cancel_cb);
+  gtk_widget_class_bind_template_callback (widget_class, composer_send_audio_cb);
+  gtk_widget_class_bind_template_callback (widget_class, composer_error_cb);
 
   /* Esc leaves presentation mode; elsewhere it is left to the focused widget. */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
@@ -1399,6 +1490,9 @@ playtest_window_init (PlaytestWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
   gtk_menu_button_set_create_popup_func (self->menu_button, menu_popup_cb, self, NULL);
+  /* Push-to-talk works wherever the focus is, not only in the composer. */
+  gtk_widget_add_controller (GTK_WIDGET (self),
+                             playtest_composer_new_push_to_talk (self->composer));
   g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), self);
 
 #ifdef DEVELOPMENT_BUILD

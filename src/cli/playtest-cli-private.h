@@ -10,6 +10,7 @@
 
 #include "playtest-cli.h"
 #include "playtest-client.h"
+#include "playtest-player.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,16 @@ typedef struct
   GCancellable *cancellable;
   gboolean      interrupted;
 } PlaytestCliWait;
+
+/* A reply's audio played on the default sound device (`say --play`). */
+typedef struct
+{
+  PlaytestPlayer *player;
+  GMainLoop      *loop;
+  GError         *error;
+  gboolean        streaming;
+  gboolean        done;
+} PlaytestCliPlayback;
 
 int             playtest_cli_say                   (int                 argc,
                                                     char              **argv);
@@ -78,6 +89,15 @@ void            playtest_cli_wait_cb               (GObject            *source,
 GAsyncResult   *playtest_cli_wait_run              (PlaytestCliWait    *wait);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlaytestCliWait, playtest_cli_wait_clear)
+
+void            playtest_cli_playback_init         (PlaytestCliPlayback *playback);
+void            playtest_cli_playback_clear        (PlaytestCliPlayback *playback);
+void            playtest_cli_playback_follow       (PlaytestCliPlayback *playback,
+                                                    PlaytestTurnRequest *request);
+void            playtest_cli_playback_finish       (PlaytestCliPlayback *playback,
+                                                    GBytes              *audio);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlaytestCliPlayback, playtest_cli_playback_clear)
 
 typedef JsonNode *(*PlaytestCliListToJson) (GPtrArray *items);
 typedef void      (*PlaytestCliListPrint)  (GPtrArray *items);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-audio-convert.h"
 #include "playtest-cli-private.h"
 
 #define MAX_TIMEOUT_SECONDS (24 * 60 * 60)
@@ -20,6 +21,7 @@ typedef struct
   char               *session;
   gboolean            voice;
   gboolean            stream;
+  gboolean            play;
   char               *audio_path;
   char               *timeout;
   char               *save_audio;
@@ -59,10 +61,14 @@ say_context_new (SayOptions *options)
     { "voice", 0, 0, G_OPTION_ARG_NONE, &options->voice,
       N_("Ask for the reply as speech too"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &options->stream,
-      N_("Stream the reply, printing its text as it arrives"), NULL },
+      N_("Stream the reply, printing its text as it arrives (with --play, its audio plays as it "
+         "arrives too)"), NULL },
+    { "play", 0, 0, G_OPTION_ARG_NONE, &options->play,
+      N_("Play the spoken reply on the default sound device (implies --voice)"), NULL },
     { "audio", 0, 0, G_OPTION_ARG_FILENAME, &options->audio_path,
-      N_("Speak instead of typing: send this WAV file (mono, 16-bit, e.g. 16 kHz); no TEXT "
-         "then"), N_("FILE.wav") },
+      N_("Speak instead of typing: send this recording; any audio file GStreamer can decode "
+         "(WAV, Ogg, FLAC, MP3…) is converted to 16 kHz mono first; no TEXT then"),
+      N_("FILE") },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &options->timeout,
       N_("Give up after this many seconds (default: 30)"), N_("SECONDS") },
     { "save-audio", 'o', 0, G_OPTION_ARG_FILENAME, &options->save_audio,
@@ -163,11 +169,72 @@ say_check_options (SayOptions *options,
   if (options->audio_path == NULL && (options->text == NULL || *g_strstrip (options->text) == '\0'))
     {
       *exit_status = playtest_cli_usage_error ("say", _("What to say? Give TEXT, or a recording "
-                                                        "with --audio FILE.wav"));
+                                                        "with --audio FILE"));
       return FALSE;
     }
 
+  if (options->play)
+    options->voice = TRUE;
+
   return parse_timeout (options, exit_status) && check_save_audio_folder (options, exit_status);
+}
+
+/* Any audio file GStreamer can decode, as the 16 kHz mono 16-bit WAV a voice turn sends. */
+static GBytes *
+convert_recording (SayOptions *options,
+                   int        *exit_status)
+{
+  g_auto(PlaytestCliWait) wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->audio_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) wav = NULL;
+
+  playtest_cli_wait_init (&wait);
+  playtest_audio_convert_file_async (file, wait.cancellable, playtest_cli_wait_cb, &wait);
+  result = playtest_cli_wait_run (&wait);
+  wav = playtest_audio_convert_file_finish (result, &error);
+
+  if (wav == NULL && wait.interrupted)
+    {
+      *exit_status = PLAYTEST_CLI_EXIT_INTERRUPTED;
+      return NULL;
+    }
+
+  if (wav == NULL || !playtest_wav_check_voice_input (wav, NULL, &error))
+    {
+      /* The converter's messages name the file. */
+      g_printerr ("%s: %s\n", PLAYTEST_CLI_NAME, error->message);
+      *exit_status = PLAYTEST_CLI_EXIT_USAGE;
+      return NULL;
+    }
+
+  return g_steal_pointer (&wav);
+}
+
+/* The recording to send: the file itself when it already is a WAV the service takes. */
+static GBytes *
+load_recording (SayOptions *options,
+                int        *exit_status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) wav = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (options->audio_path, &contents, &length, &error))
+    {
+      g_printerr (_("%s: Could not read the recording: %s\n"), PLAYTEST_CLI_NAME,
+                  error->message);
+      *exit_status = PLAYTEST_CLI_EXIT_USAGE;
+      return NULL;
+    }
+
+  wav = g_bytes_new_take (contents, length);
+  if (playtest_wav_check_voice_input (wav, NULL, NULL))
+    return g_steal_pointer (&wav);
+
+  return convert_recording (options, exit_status);
 }
 
 static PlaytestTurnRequest *
@@ -179,28 +246,10 @@ say_request_new (SayOptions *options,
 
   if (options->audio_path != NULL)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) wav = NULL;
-      g_autofree char *display = g_filename_display_name (options->audio_path);
-      char *contents = NULL;
-      gsize length = 0;
+      g_autoptr(GBytes) wav = load_recording (options, exit_status);
 
-      if (!g_file_get_contents (options->audio_path, &contents, &length, &error))
-        {
-          g_printerr (_("%s: Could not read the recording: %s\n"), PLAYTEST_CLI_NAME,
-                      error->message);
-          *exit_status = PLAYTEST_CLI_EXIT_USAGE;
-          return NULL;
-        }
-
-      wav = g_bytes_new_take (contents, length);
-      if (!playtest_wav_check_voice_input (wav, NULL, &error))
-        {
-          g_printerr (_("%s: %s cannot be sent as a recording: %s\n"), PLAYTEST_CLI_NAME,
-                      display, error->message);
-          *exit_status = PLAYTEST_CLI_EXIT_USAGE;
-          return NULL;
-        }
+      if (wav == NULL)
+        return NULL;
 
       request = playtest_turn_request_new_for_audio (options->character, session, wav);
     }
@@ -466,9 +515,18 @@ say_run (SayOptions          *options,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PlaytestReply) reply = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(PlaytestCliPlayback) playback = { 0 };
+  int exit_status;
 
   if (options->stream && !options->common.json)
     g_signal_connect (request, "text-piece", G_CALLBACK (text_piece_cb), options);
+
+  if (options->play)
+    {
+      playtest_cli_playback_init (&playback);
+      if (options->stream)
+        playtest_cli_playback_follow (&playback, request);
+    }
 
   playtest_cli_wait_init (&wait);
   playtest_client_get_response_async (client, request, wait.cancellable, playtest_cli_wait_cb,
@@ -486,7 +544,16 @@ say_run (SayOptions          *options,
       return playtest_cli_report_error (error);
     }
 
-  return say_output (options, reply);
+  exit_status = say_output (options, reply);
+
+  /* After the output, so the text is there to read while the voice speaks. */
+  if (options->play)
+    {
+      fflush (stdout);
+      playtest_cli_playback_finish (&playback, playtest_reply_get_audio (reply));
+    }
+
+  return exit_status;
 }
 
 /**

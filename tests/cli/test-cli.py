@@ -7,6 +7,8 @@ server for replies the demo never gives. Prints TAP."""
 import http.server
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -15,8 +17,8 @@ import wave
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from playtest_test_support import (  # noqa: E402
-    DemoServer, check, closed_port, expect_exit, header_only_wav, parse_json, run_cli, run_tests,
-    wav_bytes)
+    DemoServer, TestFailure, check, closed_port, expect_exit, header_only_wav, parse_json, run_cli,
+    run_tests, wav_bytes)
 
 SAY_KEYS = {"text", "sessionID", "emotion", "action", "actions", "narrativeSectionId",
             "userQuery", "audio", "timing"}
@@ -276,6 +278,68 @@ def test_say_audio_input():
     check(isinstance(reply["userQuery"], str) and reply["userQuery"],
           "a voice turn did not bring back a transcript", result)
     check(isinstance(reply["text"], str) and reply["text"], "a voice turn got no reply", result)
+
+
+def make_ogg(path):
+    """An Ogg Vorbis file with a second of tone, made by whatever encoder is installed."""
+    if shutil.which("gst-launch-1.0"):
+        command = ["gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=50", "!", "audioconvert",
+                   "!", "vorbisenc", "!", "oggmux", "!", "filesink", f"location={path}"]
+    elif shutil.which("sox"):
+        command = ["sox", "-n", "-t", "ogg", path, "synth", "1", "sine", "440"]
+    else:
+        raise TestFailure("neither gst-launch-1.0 nor sox is installed to make an Ogg file")
+    made = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    check(made.returncode == 0 and os.path.getsize(path) > 0,
+          f"could not make an Ogg file: {made.stderr}")
+    return path
+
+
+def test_say_audio_converts_any_audio():
+    files = {
+        "44.1 kHz stereo WAV": work_file("stereo.wav", wav_bytes(rate=44100, channels=2)),
+        "Ogg Vorbis": make_ogg(work_file("question.ogg")),
+    }
+    for what, path in files.items():
+        for extra in ([], ["--stream"]):
+            result = say("--json", *extra, "--audio", path)
+            expect_exit(result, 0, f"say --audio with a {what} {' '.join(extra)}")
+            reply = parse_json(result)
+            check(isinstance(reply["userQuery"], str) and reply["userQuery"],
+                  f"a {what} did not bring back a transcript", result)
+            check(isinstance(reply["text"], str) and reply["text"],
+                  f"a {what} got no reply", result)
+
+
+def test_say_audio_junk_names_the_file():
+    path = work_file("noise-not-audio.bin", bytes(range(256)) * 16)
+    result = say("--audio", path)
+    expect_exit(result, 2, "say --audio with junk")
+    check("noise-not-audio.bin" in result.stderr, "the error does not name the file", result)
+    check(result.stdout == "", "something on stdout for junk --audio", result)
+
+
+def test_say_play():
+    help_text = run_cli("say", "--help").stdout
+    check("--play" in help_text, "say --help does not mention --play")
+    plain = say("Hello there")
+    for extra in ([], ["--stream"]):
+        result = say("--play", *extra, "Hello there")
+        expect_exit(result, 0, f"say --play {' '.join(extra)}")
+        text, fields = plain_fields(result.stdout)
+        check(text == plain_fields(plain.stdout)[0], "say --play printed other text", result)
+        check("audio" in fields, "say --play did not ask for speech", result)
+        check("warning" not in result.stderr, "say --play into fakesink warned", result)
+
+
+def test_say_play_without_sound_device():
+    for extra in ([], ["--stream"]):
+        result = run_cli("say", "--base-url", demo.url, "--character", first_character(),
+                         "--play", *extra, "Hello there", env={"PLAYTEST_AUDIO": "none"})
+        expect_exit(result, 0, f"say --play {' '.join(extra)} without a sound device")
+        check(plain_fields(result.stdout)[0] != "", "no reply text without a sound device", result)
+        check("No sound output device was found; the reply was not played." in result.stderr,
+              "no warning about the missing sound device", result)
 
 
 # --- errors from the service and the network ------------------------------------------------

@@ -123,6 +123,16 @@ def test_voice_input_voice_response_streamed_turn():
     expect_exit(result, 0, "a streamed voice-input turn asking for speech")
 
 
+
+def test_converted_voice_input_turn():
+    # A 44.1 kHz stereo file is converted to 16 kHz mono by the CLI; the upload must validate.
+    path = os.path.join(work.name, "stereo.wav")
+    with open(path, "wb") as out:
+        out.write(wav_bytes(rate=44100, channels=2, seconds=0.5))
+    result = say("--audio", path, "--voice")
+    expect_exit(result, 0, "a voice-input turn from a converted 44.1 kHz stereo file")
+
+
 TESTS = [(name[len("test_"):], function) for name, function in list(globals().items())
          if name.startswith("test_") and callable(function)]
 
