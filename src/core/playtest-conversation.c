@@ -58,6 +58,7 @@ enum {
   SIGNAL_TURN_FAILED,
   SIGNAL_TURN_SAVED,
   SIGNAL_HISTORY_ERROR,
+  SIGNAL_AUDIO_CHUNK,
   N_SIGNALS
 };
 
@@ -297,6 +298,19 @@ playtest_conversation_class_init (PlaytestConversationClass *klass)
     g_signal_new ("history-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * PlaytestConversation::audio-chunk:
+   * @self: the conversation
+   * @turn: the turn being streamed
+   * @wav: one chunk of the reply's voice, a complete WAV file of its own
+   *
+   * Emitted, with streaming on, for each chunk of voice as it arrives, so that playback
+   * can start with the first one instead of waiting for the whole reply.
+   */
+  signals[SIGNAL_AUDIO_CHUNK] =
+    g_signal_new ("audio-chunk", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PLAYTEST_TYPE_TURN, G_TYPE_BYTES);
 }
 
 static void
@@ -456,6 +470,15 @@ get_response_cb (GObject      *source,
 
 /* Puts @turn on its way in the conversation's session as it is now, or fails it when it
  * cannot be sent at all. Returns whether it went. */
+static void
+request_audio_chunk_cb (PlaytestTurnRequest  *request,
+                        GBytes               *wav,
+                        PlaytestConversation *self)
+{
+  if (self->sending != NULL)
+    g_signal_emit (self, signals[SIGNAL_AUDIO_CHUNK], 0, self->sending, wav);
+}
+
 static gboolean
 send_turn (PlaytestConversation *self,
            PlaytestTurn         *turn)
@@ -477,6 +500,8 @@ send_turn (PlaytestConversation *self,
   if (self->stream)
     g_signal_connect_object (request, "text-piece", G_CALLBACK (playtest_turn_append_text), turn,
                              G_CONNECT_SWAPPED);
+  if (self->stream)
+    g_signal_connect_object (request, "audio-chunk", G_CALLBACK (request_audio_chunk_cb), self, 0);
 
   self->sending = g_object_ref (turn);
   self->request = g_object_ref (request);

@@ -12,6 +12,7 @@
 #include "demo-test-util.h"
 #include "playtest-conversation.h"
 #include "playtest-demo-server.h"
+#include "playtest-wav.h"
 
 #define MIRA_GREETING    DEMO_TEST_MIRA_GREETING
 #define KEY              "demo-key-5ecret"
@@ -409,6 +410,58 @@ test_stream (Fixture       *f,
   g_assert_cmpstr (playtest_turn_get_reply_text (greeting), ==, MIRA_GREETING);
 }
 
+typedef struct
+{
+  PlaytestTurn *turn;     /* the turn the chunks must belong to */
+  guint         n_chunks; /* chunks before turn-completed */
+  gboolean      completed;
+} Chunks;
+
+static void
+audio_chunk_cb (PlaytestConversation *conversation,
+                PlaytestTurn         *turn,
+                GBytes               *wav,
+                Chunks               *chunks)
+{
+  PlaytestWavInfo info;
+
+  g_assert_true (turn == chunks->turn);
+  g_assert_false (chunks->completed);
+  g_assert_cmpint (playtest_turn_get_state (turn), !=, PLAYTEST_TURN_COMPLETE);
+  g_assert_true (playtest_wav_parse_bytes (wav, &info, NULL));
+  chunks->n_chunks++;
+}
+
+static void
+chunks_completed_cb (PlaytestConversation *conversation,
+                     PlaytestTurn         *turn,
+                     Chunks               *chunks)
+{
+  chunks->completed = TRUE;
+}
+
+/* With streaming and voice on, the voice comes chunk by chunk before the turn completes, so
+ * that the app can start playing it early. */
+static void
+test_stream_audio_chunks (Fixture       *f,
+                          gconstpointer  data)
+{
+  Chunks chunks = { NULL };
+
+  playtest_conversation_set_voice_response (f->conversation, TRUE);
+  playtest_conversation_set_stream (f->conversation, TRUE);
+  g_signal_connect (f->conversation, "audio-chunk", G_CALLBACK (audio_chunk_cb), &chunks);
+  g_signal_connect (f->conversation, "turn-completed", G_CALLBACK (chunks_completed_cb),
+                    &chunks);
+  chunks.turn = playtest_conversation_send_text (f->conversation, "Hello there!");
+  wait_idle (f);
+
+  g_test_message ("%u audio chunks", chunks.n_chunks);
+  g_assert_true (chunks.completed);
+  g_assert_cmpuint (chunks.n_chunks, >=, 1);
+  g_signal_handlers_disconnect_by_data (f->conversation, &chunks);
+}
+
 /* Failures, retry, cancel ------------------------------------------------------------------ */
 
 static void
@@ -788,6 +841,7 @@ main (int   argc,
   ADD ("second-turn", test_second_turn);
   ADD ("queue-keeps-order", test_queue_keeps_order);
   ADD ("stream", test_stream);
+  ADD ("stream-audio-chunks", test_stream_audio_chunks);
   ADD ("fail-and-retry", test_fail_and_retry);
   ADD ("server-error-then-continue", test_server_error_then_continue);
   ADD ("cancel", test_cancel);
