@@ -327,6 +327,8 @@ set_accels (GtkApplication *app)
     { "win.presentation", { "F11", NULL } },
     { "win.focus-composer", { "<Control>l", NULL } },
     { "win.copy-session-id", { "<Control><Shift>c", NULL } },
+    { "win.stop-audio", { "<Control>period", NULL } },
+    { "win.toggle-mute", { "<Control>m", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

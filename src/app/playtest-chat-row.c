@@ -37,6 +37,9 @@ struct _PlaytestChatRow
   GtkWidget    *error_box;
   GtkWidget    *error_label;
   GtkWidget    *retry_button;
+  GtkWidget    *play_button;
+
+  gboolean      playing;
 };
 
 G_DEFINE_FINAL_TYPE (PlaytestChatRow, playtest_chat_row, GTK_TYPE_WIDGET)
@@ -49,6 +52,8 @@ enum {
 
 enum {
   SIGNAL_RETRY,
+  SIGNAL_PLAY,
+  SIGNAL_STOP,
   N_SIGNALS
 };
 
@@ -269,6 +274,28 @@ update_name (PlaytestChatRow *self)
   gtk_label_set_text (GTK_LABEL (self->typing_label), typing);
 }
 
+/* Play while idle, stop while this row's reply plays; shown wherever there is audio. */
+static void
+update_play_button (PlaytestChatRow *self)
+{
+  gboolean has_audio = self->turn != NULL &&
+                       (playtest_turn_get_reply_audio (self->turn) != NULL ||
+                        playtest_turn_get_reply_audio_path (self->turn) != NULL);
+  const char *label = self->playing ? _("Stop") : _("Play reply");
+
+  gtk_widget_set_visible (self->play_button, has_audio || self->playing);
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            self->playing ? "media-playback-stop-symbolic"
+                                          : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (self->play_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (self->playing)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "playing");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "playing");
+}
+
 static void
 update_all (PlaytestChatRow *self)
 {
@@ -286,6 +313,7 @@ update_all (PlaytestChatRow *self)
   update_latency (self);
   update_warnings (self);
   update_error (self);
+  update_play_button (self);
 }
 
 static void
@@ -308,6 +336,13 @@ retry_clicked_cb (PlaytestChatRow *self)
 {
   if (self->turn != NULL && playtest_turn_get_state (self->turn) == PLAYTEST_TURN_FAILED)
     g_signal_emit (self, signals[SIGNAL_RETRY], 0);
+}
+
+static void
+play_clicked_cb (PlaytestChatRow *self)
+{
+  if (self->turn != NULL)
+    g_signal_emit (self, signals[self->playing ? SIGNAL_STOP : SIGNAL_PLAY], 0);
 }
 
 /* GObject ---------------------------------------------------------------------------------- */
@@ -395,6 +430,24 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * PlaytestChatRow::play:
+   *
+   * Emitted when the user asks to hear the reply; the row does not play it itself.
+   */
+  signals[SIGNAL_PLAY] =
+    g_signal_new ("play", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * PlaytestChatRow::stop:
+   *
+   * Emitted when the user asks to stop the reply playing in this row.
+   */
+  signals[SIGNAL_STOP] =
+    g_signal_new ("stop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convai_playtest/Playtest/"
                                                "playtest-chat-row.ui");
@@ -416,6 +469,8 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, error_box);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, play_button);
+  gtk_widget_class_bind_template_callback (widget_class, play_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
 
   gtk_widget_class_set_css_name (widget_class, "chatrow");
@@ -531,4 +586,39 @@ playtest_chat_row_set_character_name (PlaytestChatRow *self,
 
   if (self->turn != NULL)
     update_name (self);
+}
+
+/**
+ * playtest_chat_row_set_playing:
+ * @self: a #PlaytestChatRow
+ * @playing: whether this row's reply is the one playing
+ *
+ * Marks the row playing (the `playing` style class, a stop button) or not.
+ */
+void
+playtest_chat_row_set_playing (PlaytestChatRow *self,
+                               gboolean         playing)
+{
+  g_return_if_fail (PLAYTEST_IS_CHAT_ROW (self));
+
+  playing = !!playing;
+  if (self->playing == playing)
+    return;
+
+  self->playing = playing;
+  update_play_button (self);
+}
+
+/**
+ * playtest_chat_row_get_playing:
+ * @self: a #PlaytestChatRow
+ *
+ * Returns: whether the row is marked playing
+ */
+gboolean
+playtest_chat_row_get_playing (PlaytestChatRow *self)
+{
+  g_return_val_if_fail (PLAYTEST_IS_CHAT_ROW (self), FALSE);
+
+  return self->playing;
 }

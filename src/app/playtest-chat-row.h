@@ -27,5 +27,8 @@ void          playtest_chat_row_set_section_names (PlaytestChatRow *self,
                                                    GHashTable      *section_names);
 void          playtest_chat_row_set_character_name (PlaytestChatRow *self,
                                                    const char      *name);
+void          playtest_chat_row_set_playing       (PlaytestChatRow *self,
+                                                   gboolean         playing);
+gboolean      playtest_chat_row_get_playing       (PlaytestChatRow *self);
 
 G_END_DECLS

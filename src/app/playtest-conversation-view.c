@@ -26,6 +26,8 @@ struct _PlaytestConversationView
   char                 *character_name;
   /* Only compared, never dereferenced: the selection holds the turn. */
   PlaytestTurn         *selected_turn;
+  /* The turn whose reply plays; only compared, like selected_turn. */
+  PlaytestTurn         *playing_turn;
 
   /* Every row the factory made, to pass on names; a few dozen at most. */
   GPtrArray            *rows;
@@ -155,6 +157,25 @@ row_finalized_cb (gpointer  data,
   g_ptr_array_remove_fast (self->rows, where_the_row_was);
 }
 
+/* The rows do not play anything: they ask the window, which owns the player. */
+static void
+row_play_cb (PlaytestConversationView *self,
+             PlaytestChatRow          *row)
+{
+  PlaytestTurn *turn = playtest_chat_row_get_turn (row);
+
+  if (turn != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.play-turn", "x",
+                                playtest_turn_get_id (turn));
+}
+
+static void
+row_stop_cb (PlaytestConversationView *self,
+             PlaytestChatRow          *row)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.stop-audio", NULL);
+}
+
 static void
 setup_row_cb (PlaytestConversationView *self,
               GtkListItem              *item)
@@ -164,6 +185,8 @@ setup_row_cb (PlaytestConversationView *self,
   playtest_chat_row_set_section_names (PLAYTEST_CHAT_ROW (row), self->section_names);
   playtest_chat_row_set_character_name (PLAYTEST_CHAT_ROW (row), self->character_name);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "play", G_CALLBACK (row_play_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "stop", G_CALLBACK (row_stop_cb), self, G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
 
   g_ptr_array_add (self->rows, row);
@@ -177,6 +200,8 @@ bind_row_cb (PlaytestConversationView *self,
   PlaytestChatRow *row = PLAYTEST_CHAT_ROW (gtk_list_item_get_child (item));
 
   playtest_chat_row_set_turn (row, gtk_list_item_get_item (item));
+  playtest_chat_row_set_playing (row, self->playing_turn != NULL &&
+                                      gtk_list_item_get_item (item) == self->playing_turn);
 }
 
 static void
@@ -186,6 +211,7 @@ unbind_row_cb (PlaytestConversationView *self,
   PlaytestChatRow *row = PLAYTEST_CHAT_ROW (gtk_list_item_get_child (item));
 
   playtest_chat_row_set_turn (row, NULL);
+  playtest_chat_row_set_playing (row, FALSE);
 }
 
 /* Model ------------------------------------------------------------------------------------ */
@@ -551,4 +577,27 @@ playtest_conversation_view_get_selected_turn (PlaytestConversationView *self)
   g_return_val_if_fail (PLAYTEST_IS_CONVERSATION_VIEW (self), NULL);
 
   return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/**
+ * playtest_conversation_view_set_playing_turn:
+ * @self: a #PlaytestConversationView
+ * @turn: (nullable): the turn whose reply plays
+ *
+ * Marks @turn's row playing, and no other.
+ */
+void
+playtest_conversation_view_set_playing_turn (PlaytestConversationView *self,
+                                             PlaytestTurn             *turn)
+{
+  g_return_if_fail (PLAYTEST_IS_CONVERSATION_VIEW (self));
+
+  self->playing_turn = turn;
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      PlaytestChatRow *row = g_ptr_array_index (self->rows, i);
+      PlaytestTurn *shown = playtest_chat_row_get_turn (row);
+
+      playtest_chat_row_set_playing (row, shown != NULL && shown == turn);
+    }
 }

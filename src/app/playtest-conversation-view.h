@@ -32,5 +32,7 @@ void          playtest_conversation_view_set_character_name (PlaytestConversatio
 void          playtest_conversation_view_scroll_to_turn     (PlaytestConversationView *self,
                                                              PlaytestTurn             *turn);
 PlaytestTurn *playtest_conversation_view_get_selected_turn  (PlaytestConversationView *self);
+void          playtest_conversation_view_set_playing_turn   (PlaytestConversationView *self,
+                                                             PlaytestTurn             *turn);
 
 G_END_DECLS

@@ -38,6 +38,7 @@ struct _PlaytestStatePanel
   GtkWidget            *emotion_swatch;
   GtkWidget            *emotion_label;
   GtkWidget            *intensity_bar;
+  GtkWidget            *speaking_bar;
   GtkWidget            *history_placeholder;
   GtkWidget            *emotion_history;
   GtkWidget            *action_card;
@@ -757,6 +758,7 @@ playtest_state_panel_class_init (PlaytestStatePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_swatch);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, intensity_bar);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, speaking_bar);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, history_placeholder);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, emotion_history);
   gtk_widget_class_bind_template_child (widget_class, PlaytestStatePanel, action_card);
@@ -796,5 +798,27 @@ playtest_state_panel_init (PlaytestStatePanel *self)
   gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_HIGH);
   gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_FULL);
 
+  /* Loudness, not a warning either. */
+  bar = GTK_LEVEL_BAR (self->speaking_bar);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_FULL);
+
   refresh (self);
+}
+
+/**
+ * playtest_state_panel_set_speaking_level:
+ * @self: a #PlaytestStatePanel
+ * @level: how loud the character speaks now, 0 (silent) to 1
+ *
+ * Moves the "Speaking" meter, a stand-in for lip-sync.
+ */
+void
+playtest_state_panel_set_speaking_level (PlaytestStatePanel *self,
+                                         double              level)
+{
+  g_return_if_fail (PLAYTEST_IS_STATE_PANEL (self));
+
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (self->speaking_bar), CLAMP (level, 0.0, 1.0));
 }

@@ -27,5 +27,7 @@ void       playtest_state_panel_set_section_names (PlaytestStatePanel   *self,
                                                    GHashTable           *section_names);
 void       playtest_state_panel_set_selected_turn (PlaytestStatePanel   *self,
                                                    PlaytestTurn         *turn);
+void       playtest_state_panel_set_speaking_level (PlaytestStatePanel  *self,
+                                                   double                level);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include "playtest-audio-convert.h"
 #include "playtest-composer.h"
 #include "playtest-format.h"
+#include "playtest-audio-device.h"
+#include "playtest-playback.h"
 #include "playtest-conversation-view.h"
 #include "playtest-search-window.h"
 #include "playtest-state-panel.h"
@@ -59,6 +61,8 @@ struct _PlaytestWindow
   GHashTable               *section_names;   /* of the current character, borrowed */
   GCancellable             *cancellable;
   GtkWidget                *search_window;   /* weak */
+  PlaytestPlayback         *playback;
+  gboolean                  audio_error_shown;
 
   BarKind                   bar_kind;
   gboolean                  key_rejected;
@@ -758,6 +762,8 @@ set_conversation (PlaytestWindow       *self,
   playtest_conversation_view_set_conversation (self->conversation_view, conversation);
   playtest_state_panel_set_conversation (self->state_panel, conversation);
   playtest_timeline_set_conversation (self->timeline, conversation);
+  if (self->playback != NULL)
+    playtest_playback_set_conversation (self->playback, conversation);
 
   if (conversation != NULL)
     {
@@ -1227,6 +1233,98 @@ send_audio_file_action_cb (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Playback --------------------------------------------------------------------------------- */
+
+static void
+play_turn_action_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+  PlaytestTurn *turn;
+
+  if (self->playback == NULL || self->conversation == NULL)
+    return;
+
+  turn = find_turn (self->conversation, g_variant_get_int64 (parameter));
+  if (turn != NULL)
+    playtest_playback_play_turn (self->playback, turn);
+}
+
+static void
+stop_audio_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+
+  if (self->playback != NULL)
+    playtest_playback_stop (self->playback);
+}
+
+static void
+toggle_mute_change_state_cb (GSimpleAction *action,
+                             GVariant      *state,
+                             gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+
+  g_simple_action_set_state (action, state);
+  if (self->playback != NULL)
+    playtest_player_set_muted (playtest_playback_get_player (self->playback),
+                               g_variant_get_boolean (state));
+}
+
+static void
+playing_turn_changed_cb (PlaytestWindow   *self,
+                         GParamSpec       *pspec,
+                         PlaytestPlayback *playback)
+{
+  playtest_conversation_view_set_playing_turn (self->conversation_view,
+                                               playtest_playback_get_playing_turn (playback));
+}
+
+static void
+player_level_cb (PlaytestWindow *self,
+                 double          level,
+                 PlaytestPlayer *player)
+{
+  playtest_state_panel_set_speaking_level (self->state_panel, level);
+}
+
+/* A machine without sound plays nothing, every time: saying so once is enough, and the
+ * replies still show as text. */
+static void
+player_error_cb (PlaytestWindow *self,
+                 const GError   *error,
+                 PlaytestPlayer *player)
+{
+  playtest_state_panel_set_speaking_level (self->state_panel, 0);
+  if (self->audio_error_shown)
+    return;
+
+  self->audio_error_shown = TRUE;
+  if (g_error_matches (error, PLAYTEST_AUDIO_ERROR, PLAYTEST_AUDIO_ERROR_NO_OUTPUT))
+    add_toast (self, _("No sound output device was found. Replies are shown but not played."), 0);
+  else
+    add_toast (self, error->message, 5);
+}
+
+static void
+setup_playback (PlaytestWindow *self)
+{
+  PlaytestPlayer *player;
+
+  self->playback = playtest_playback_new (self->settings);
+  player = playtest_playback_get_player (self->playback);
+  g_signal_connect_object (self->playback, "notify::playing-turn",
+                           G_CALLBACK (playing_turn_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (player, "level", G_CALLBACK (player_level_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (player, "error", G_CALLBACK (player_error_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static const GActionEntry win_actions[] = {
   { "new-session", new_session_action_cb },
   { "search", search_action_cb },
@@ -1237,6 +1335,9 @@ static const GActionEntry win_actions[] = {
   { "focus-composer", focus_composer_action_cb },
   { "add-character", add_character_action_cb },
   { "open-session", open_session_action_cb, "s" },
+  { "play-turn", play_turn_action_cb, "x" },
+  { "stop-audio", stop_audio_action_cb },
+  { "toggle-mute", NULL, NULL, "false", toggle_mute_change_state_cb },
   { "send-audio-file", send_audio_file_action_cb },
 };
 
@@ -1363,6 +1464,12 @@ playtest_window_dispose (GObject *object)
   if (self->conversation != NULL)
     g_signal_handlers_disconnect_by_data (self->conversation, self);
   g_clear_object (&self->conversation);
+  if (self->playback != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->playback, self);
+      g_signal_handlers_disconnect_by_data (playtest_playback_get_player (self->playback), self);
+      g_clear_object (&self->playback);
+    }
   if (self->search_window != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->search_window),
@@ -1510,6 +1617,7 @@ setup (PlaytestWindow      *self,
   self->settings = g_object_ref (playtest_application_get_settings (app));
   self->characters = playtest_character_list_new (self->settings);
   self->demo_mode = playtest_application_get_demo_mode (app);
+  setup_playback (self);
 
   /* Connected before the selector sees the model, and after it: see characters_changing_cb. */
   g_signal_connect_object (self->characters, "items-changed",
@@ -1585,6 +1693,20 @@ playtest_window_get_character_list (PlaytestWindow *self)
   g_return_val_if_fail (PLAYTEST_IS_WINDOW (self), NULL);
 
   return self->characters;
+}
+
+/**
+ * playtest_window_get_player:
+ * @self: a #PlaytestWindow
+ *
+ * Returns: (transfer none): the window's one player, which plays the replies
+ */
+PlaytestPlayer *
+playtest_window_get_player (PlaytestWindow *self)
+{
+  g_return_val_if_fail (PLAYTEST_IS_WINDOW (self), NULL);
+
+  return playtest_playback_get_player (self->playback);
 }
 
 /**

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "playtest-player.h"
+
 #include "playtest-application.h"
 #include "playtest-character-list.h"
 #include "playtest-conversation.h"
@@ -25,6 +27,7 @@ PlaytestWindow        *playtest_window_new                (PlaytestApplication *
 PlaytestConversation  *playtest_window_get_conversation   (PlaytestWindow      *self);
 PlaytestCharacterList *playtest_window_get_character_list (PlaytestWindow      *self);
 gboolean               playtest_window_get_presentation   (PlaytestWindow      *self);
+PlaytestPlayer        *playtest_window_get_player         (PlaytestWindow      *self);
 void                   playtest_window_set_presentation   (PlaytestWindow      *self,
                                                            gboolean             presentation);
 void                   playtest_window_open_conversation  (PlaytestWindow      *self,
