@@ -177,6 +177,89 @@ test_playback_reply_marks_row (void)
   with_window (reply_marks_row);
 }
 
+typedef struct
+{
+  PlaytestPlayer *player;
+  guint           chunks;
+  guint           chunks_while_playing;  /* before the turn completed */
+} Streamed;
+
+/* Connected after the window's own handler: the chunk was handed to the player already. */
+static void
+audio_chunk_cb (PlaytestConversation *conversation,
+                PlaytestTurn         *turn,
+                GBytes               *wav,
+                Streamed             *streamed)
+{
+  streamed->chunks++;
+  if (playtest_player_get_playing (streamed->player) &&
+      playtest_turn_get_state (turn) != PLAYTEST_TURN_COMPLETE)
+    streamed->chunks_while_playing++;
+}
+
+/* With streaming on, the voice starts with the first chunk, before the reply is complete,
+ * and plays to its end once. */
+static void
+stream_plays_early (Fixture *fixture)
+{
+  GSettings *settings = playtest_application_get_settings (fixture->app);
+  PlaytestConversation *conversation = playtest_window_get_conversation (fixture->window);
+  Streamed streamed = { playtest_window_get_player (fixture->window) };
+  PlaytestTurn *turn;
+  GtkWidget *row;
+  guint finished = 0;
+
+  g_settings_set_boolean (settings, "stream", TRUE);
+  g_signal_connect (conversation, "audio-chunk", G_CALLBACK (audio_chunk_cb), &streamed);
+  g_signal_connect (streamed.player, "finished", G_CALLBACK (finished_cb), &finished);
+
+  turn = send_line (fixture, "Hello there!");
+  g_test_message ("%u chunks, %u while playing", streamed.chunks, streamed.chunks_while_playing);
+  g_assert_cmpuint (streamed.chunks, >=, 1);
+  g_assert_cmpuint (streamed.chunks_while_playing, ==, streamed.chunks);
+  ui_test_wait_for ((row = find_chat_row (fixture, turn)) != NULL);
+  ui_test_wait_for (finished == 1);
+  g_assert_false (row_playing (row));
+  ui_test_spin_idle ();
+  g_assert_cmpuint (finished, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (conversation, &streamed);
+  g_signal_handlers_disconnect_by_data (streamed.player, &finished);
+  g_settings_reset (settings, "stream");
+}
+
+static void
+test_playback_stream_plays_early (void)
+{
+  with_window (stream_plays_early);
+}
+
+/* With auto-play off, a reply waits for its play button. */
+static void
+auto_play_off (Fixture *fixture)
+{
+  GSettings *settings = playtest_application_get_settings (fixture->app);
+  PlaytestPlayer *player = playtest_window_get_player (fixture->window);
+  PlaytestTurn *turn;
+  GtkWidget *row;
+
+  g_settings_set_boolean (settings, "auto-play", FALSE);
+  turn = send_line (fixture, "Hello there!");
+  ui_test_wait_for ((row = find_chat_row (fixture, turn)) != NULL);
+  g_assert_false (row_playing (row));
+  g_assert_false (playtest_player_get_playing (player));
+
+  g_signal_emit_by_name (ui_test_find_by_label (row, "Play reply"), "clicked");
+  g_assert_true (row_playing (row));
+  g_settings_reset (settings, "auto-play");
+}
+
+static void
+test_playback_auto_play_off (void)
+{
+  with_window (auto_play_off);
+}
+
 /* An older turn plays again from its row (its audio may be in the history's files by now),
  * and its stop button stops it. */
 static void
@@ -302,6 +385,8 @@ main (int   argc,
 
   g_test_add_func ("/playback/reply-marks-row", test_playback_reply_marks_row);
   g_test_add_func ("/playback/play-older-turn", test_playback_play_older_turn);
+  g_test_add_func ("/playback/stream-plays-early", test_playback_stream_plays_early);
+  g_test_add_func ("/playback/auto-play-off", test_playback_auto_play_off);
   g_test_add_func ("/playback/mute-and-stop", test_playback_mute_and_stop);
   g_test_add_func ("/playback/no-device", test_playback_no_device);
 
