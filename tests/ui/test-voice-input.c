@@ -6,7 +6,9 @@
  * audiotestsrc (PLAYTEST_AUDIO=fake): "Record voice" clicked twice sends a voice turn that
  * the demo answers with a transcript, shown in the row; a click-click is refused as too short;
  * Esc cancels; push-to-talk (Ctrl+Space held) records and sends on release; without a
- * microphone (PLAYTEST_AUDIO=none) the toggle goes back off with a message. With
+ * microphone (PLAYTEST_AUDIO=none) the toggle goes back off with a message. In the app's
+ * window, the voice turn is answered and its recording saved with it, a too-short take shows
+ * a toast, and "Send Audio File…" is in the menu. With
  * PLAYTEST_SCREENSHOT_DIR set, it saves a picture of the composer while recording.
  */
 
@@ -15,9 +17,11 @@
 #include <adwaita.h>
 
 #include "playtest-app-resources.h"
+#include "playtest-application.h"
 #include "playtest-composer.h"
 #include "playtest-conversation-view.h"
 #include "playtest-recorder.h"
+#include "playtest-window.h"
 #include "ui-test-util.h"
 
 #define DEMO_KEY "test-key-right"
@@ -276,6 +280,93 @@ test_no_microphone (Fixture       *fixture,
   g_assert_cmpuint (n_texts, ==, 1);
 }
 
+/* The whole app ------------------------------------------------------------------------------ */
+
+static gboolean
+history_has_audio (PlaytestTurn *turn)
+{
+  return playtest_turn_get_user_audio_path (turn) != NULL;
+}
+
+static void
+window_records_and_sends (PlaytestWindow *window)
+{
+  PlaytestConversation *conversation = playtest_window_get_conversation (window);
+  GtkWidget *composer = ui_test_find_by_type (GTK_WIDGET (window), PLAYTEST_TYPE_COMPOSER);
+  GtkWidget *button = ui_test_find_by_label (GTK_WIDGET (window), "Record voice");
+  PlaytestRecorder *recorder = playtest_composer_get_recorder (PLAYTEST_COMPOSER (composer));
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (conversation));
+  PlaytestTurn *turn;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "send-audio-file"));
+
+  /* Too short: a toast, nothing sent. */
+  g_signal_emit_by_name (button, "clicked");
+  g_signal_emit_by_name (button, "clicked");
+  ui_test_wait_for (ui_test_find_text (GTK_WIDGET (window),
+                                       "The recording is too short to send.") != NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, before);
+  ui_test_wait_for (gtk_widget_get_sensitive (button));
+
+  /* A second and more: sent, answered with a transcript, kept with the turn. */
+  g_signal_emit_by_name (button, "clicked");
+  ui_test_wait_for (playtest_recorder_get_duration_ms (recorder) >= 1000);
+  ui_test_save_screenshot (GTK_WIDGET (window), "voice-recording-window");
+  g_signal_emit_by_name (button, "clicked");
+
+  ui_test_wait_for (g_list_model_get_n_items (G_LIST_MODEL (conversation)) == before + 1);
+  turn = playtest_conversation_get_last_turn (conversation);
+  g_assert_true (playtest_turn_is_voice (turn));
+  ui_test_wait_for (ui_test_turn_is_done (turn));
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_nonnull (playtest_turn_get_user_query (turn));
+  ui_test_wait_for (ui_test_find_text (GTK_WIDGET (window),
+                                       playtest_turn_get_user_query (turn)) != NULL);
+  ui_test_wait_for (history_has_audio (turn));
+  ui_test_save_screenshot (GTK_WIDGET (window), "voice-answered-window");
+}
+
+static gboolean
+run_window_body_cb (gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  PlaytestWindow *window;
+
+  ui_test_wait_for (gtk_application_get_active_window (app) != NULL);
+  window = PLAYTEST_WINDOW (gtk_application_get_active_window (app));
+  ui_test_wait_for (playtest_window_get_conversation (window) != NULL);
+
+  window_records_and_sends (window);
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+app_activate_cb (GApplication *app)
+{
+  g_application_hold (app);
+  g_idle_add (run_window_body_cb, app);
+}
+
+static void
+test_window_voice (void)
+{
+  g_autofree char *directory = ui_test_make_temp_dir ("test-voice-input-XXXXXX");
+  PlaytestApplication *app = playtest_application_new ();
+
+  g_object_set (app, "history-directory", directory, "demo", TRUE, NULL);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (app_activate_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
+  g_object_unref (app);
+  ui_test_wait_for (app == NULL);
+  ui_test_remove_tree (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +384,7 @@ main (int   argc,
   ADD ("/voice-input/push-to-talk", NULL, test_push_to_talk);
   ADD ("/voice-input/no-microphone", "none", test_no_microphone);
 #undef ADD
+  g_test_add_func ("/voice-input/window", test_window_voice);
 
   return g_test_run ();
 }
