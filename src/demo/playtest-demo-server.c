@@ -699,6 +699,23 @@ speak (DemoExchange        *ex,
                                          callback, exchange_ref (ex));
 }
 
+/* The simulated generation time of piece @index of a stream: the server's latency shared out
+ * by length, as a model that generates sentence by sentence would. The first piece then comes
+ * early, which is the point of streaming; a plain reply waits for the whole latency. */
+static guint
+piece_generation_ms (DemoExchange *ex,
+                     guint         index)
+{
+  gsize total = 0;
+
+  for (guint i = 0; ex->pieces[i] != NULL; i++)
+    total += strlen (ex->pieces[i]);
+  if (total == 0)
+    return 0;
+
+  return (guint) ((guint64) ex->server->latency_ms * strlen (ex->pieces[index]) / total);
+}
+
 /* Streams: one `data: {json}` event per piece of text, each with the speech of that piece
  * when voice is on; the first carries userQuery, the last the emotion, section and actions. */
 static void
@@ -727,7 +744,7 @@ stream_write_piece (DemoExchange *ex,
   soup_server_message_unpause (ex->msg);
 
   if (!last)
-    exchange_wait (ex, STREAM_GAP_MS);
+    exchange_wait (ex, MAX (STREAM_GAP_MS, piece_generation_ms (ex, ex->next_piece)));
 }
 
 static void
@@ -1146,7 +1163,8 @@ handle_get_response (PlaytestDemoServer *self,
   ex->stream = stream;
 
   take_turn (self, ex, g_hash_table_lookup (form->fields, "sessionID"), user_text);
-  exchange_wait (ex, self->latency_ms + inject.delay_ms);
+  exchange_wait (ex, inject.delay_ms + (ex->pieces != NULL ? piece_generation_ms (ex, 0)
+                                                            : self->latency_ms));
 }
 
 static JsonNode *
@@ -1548,8 +1566,9 @@ playtest_demo_server_set_api_key (PlaytestDemoServer *self,
  * @self: a #PlaytestDemoServer
  * @latency_ms: simulated generation time
  *
- * Adds @latency_ms before every getResponse reply starts: before the first byte of a plain
- * reply, before the first event of a stream.
+ * Simulates the time the service takes to generate a reply: a plain reply starts after
+ * @latency_ms; a stream spreads it over its pieces by their length, so its first piece
+ * comes as soon as that piece would have been generated.
  */
 void
 playtest_demo_server_set_latency_ms (PlaytestDemoServer *self,

@@ -6,11 +6,9 @@
  * Streaming: the first PlaytestTurnRequest::audio-chunk. Prints the medians and the ratio
  * (issue 4's goal: streaming ≤ 0.4× non-streaming). A report, not an assertion.
  *
- * The demo backend's latency (playtest_demo_server_set_latency_ms()) is spent before the first
- * byte of a plain reply and before the first event of a stream alike, so here streaming only
- * saves the speech synthesis of the rest of the reply (tens of ms): the ratio comes out near
- * 1. A backend that generates a reply sentence by sentence sends the first one well before the
- * whole delay is over; the demo would have to model that for this goal to be measurable.
+ * The demo backend models generation sentence by sentence (playtest_demo_server_set_latency_ms()):
+ * a plain reply starts once the whole delay is over, a stream sends each piece once that piece
+ * would have been generated, so its first audio comes after the first sentence's share.
  *
  *   meson test -C _build --benchmark --suite bench -v
  *   _build/tests/bench/bench-streaming [--turns N] [--latency-ms MS]
