@@ -1170,27 +1170,44 @@ add_character_action_cb (GSimpleAction *action,
 
 /* Send Audio File…: any file GStreamer can decode, converted to the WAV the service wants. */
 
+/* What a conversion needs to report back: the file's name is in any error message. */
+typedef struct
+{
+  PlaytestWindow *window;
+  GFile          *file;
+} AudioFileSend;
+
+static void
+audio_file_send_free (AudioFileSend *send)
+{
+  g_object_unref (send->window);
+  g_object_unref (send->file);
+  g_free (send);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudioFileSend, audio_file_send_free)
+
 static void
 audio_file_converted_cb (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(PlaytestWindow) self = user_data;
+  g_autoptr(AudioFileSend) send = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) wav = playtest_audio_convert_file_finish (result, &error);
-  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
 
-  if (wav == NULL)
+  if (wav != NULL)
     {
-      /* TRANSLATORS: the first %s is a file name, the second the reason */
-      g_autofree char *message = g_strdup_printf (_("Could not send “%s”: %s"), name,
-                                                  error->message);
-
-      add_toast (self, message, 0);
+      composer_send_audio_cb (send->window, wav, send->window->composer);
       return;
     }
 
-  composer_send_audio_cb (self, wav, self->composer);
+  name = g_file_get_basename (send->file);
+  /* TRANSLATORS: the first %s is a file name, the second the reason */
+  message = g_strdup_printf (_("Could not send “%s”: %s"), name, error->message);
+  add_toast (send->window, message, 0);
 }
 
 static void
@@ -1203,7 +1220,13 @@ audio_file_chosen_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   if (file != NULL)
-    playtest_audio_convert_file_async (file, NULL, audio_file_converted_cb, g_object_ref (self));
+    {
+      AudioFileSend *send = g_new0 (AudioFileSend, 1);
+
+      send->window = g_object_ref (self);
+      send->file = g_object_ref (file);
+      playtest_audio_convert_file_async (file, NULL, audio_file_converted_cb, send);
+    }
 
   g_object_unref (dialog);
 }

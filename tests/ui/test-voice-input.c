@@ -8,7 +8,7 @@
  * Esc cancels; push-to-talk (Ctrl+Space held) records and sends on release; without a
  * microphone (PLAYTEST_AUDIO=none) the toggle goes back off with a message. In the app's
  * window, the voice turn is answered and its recording saved with it, a too-short take shows
- * a toast, and "Send Audio File…" is in the menu. With
+ * a toast, and "Send Audio File…" sends a WAV file (and names a file it cannot decode). With
  * PLAYTEST_SCREENSHOT_DIR set, it saves a picture of the composer while recording.
  */
 
@@ -327,6 +327,61 @@ window_records_and_sends (PlaytestWindow *window)
 }
 
 static gboolean
+chooser_has_file (GtkFileChooser *chooser,
+                  GFile          *file)
+{
+  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (chooser);
+
+  return chosen != NULL && g_file_equal (chosen, file);
+}
+
+/* Send Audio File…: the chooser (GTK's own dialog, there is no portal here) takes a file. */
+static void
+choose_audio_file (PlaytestWindow *window,
+                   GFile          *file)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-audio-file", NULL);
+  ui_test_wait_for ((dialog = ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, NULL));
+  /* The chooser selects it once it has read the folder. */
+  ui_test_wait_for (chooser_has_file (GTK_FILE_CHOOSER (dialog), file));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+}
+
+static void
+window_sends_audio_file (PlaytestWindow *window,
+                         const char     *directory)
+{
+  PlaytestConversation *conversation = playtest_window_get_conversation (window);
+  PlaytestTurn *turn = playtest_conversation_get_last_turn (conversation);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (conversation));
+  g_autofree char *bad_path = g_build_filename (directory, "notes.txt", NULL);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The last take, as the history store kept it. */
+  g_assert_nonnull (playtest_turn_get_user_audio_path (turn));
+  file = g_file_new_for_path (playtest_turn_get_user_audio_path (turn));
+  g_file_set_contents (bad_path, "not sound at all\n", -1, &error);
+  g_assert_no_error (error);
+
+  choose_audio_file (window, bad_file);
+  ui_test_wait_for (ui_test_find_text (GTK_WIDGET (window), "Could not send “notes.txt”") != NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, before);
+
+  choose_audio_file (window, file);
+  ui_test_wait_for (g_list_model_get_n_items (G_LIST_MODEL (conversation)) == before + 1);
+  turn = playtest_conversation_get_last_turn (conversation);
+  g_assert_true (playtest_turn_is_voice (turn));
+  ui_test_wait_for (ui_test_turn_is_done (turn));
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+  g_assert_nonnull (playtest_turn_get_user_query (turn));
+}
+
+static gboolean
 run_window_body_cb (gpointer user_data)
 {
   GtkApplication *app = user_data;
@@ -337,6 +392,7 @@ run_window_body_cb (gpointer user_data)
   ui_test_wait_for (playtest_window_get_conversation (window) != NULL);
 
   window_records_and_sends (window);
+  window_sends_audio_file (window, g_object_get_data (G_OBJECT (app), "test-directory"));
 
   gtk_window_close (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));
@@ -357,6 +413,7 @@ test_window_voice (void)
   PlaytestApplication *app = playtest_application_new ();
 
   g_object_set (app, "history-directory", directory, "demo", TRUE, NULL);
+  g_object_set_data (G_OBJECT (app), "test-directory", directory);
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activate_cb), NULL);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
