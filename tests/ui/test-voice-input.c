@@ -162,22 +162,35 @@ wait_for_recording_of_a_second (Fixture *fixture)
   ui_test_wait_for (ui_test_find_text (GTK_WIDGET (fixture->composer), "0:01") != NULL);
 }
 
-static void
-assert_voice_turn_answered (Fixture *fixture)
+/* Waits for the voice turn after the first @before to be answered, its transcript shown in
+ * @shown_in. */
+static PlaytestTurn *
+wait_for_voice_reply (PlaytestConversation *conversation,
+                      guint                 before,
+                      GtkWidget            *shown_in)
 {
   PlaytestTurn *turn;
   const char *query;
 
-  ui_test_wait_for (n_turns (fixture) == 1);
-  turn = playtest_conversation_get_last_turn (fixture->backend.conversation);
+  ui_test_wait_for (g_list_model_get_n_items (G_LIST_MODEL (conversation)) == before + 1);
+  turn = playtest_conversation_get_last_turn (conversation);
   g_assert_true (playtest_turn_is_voice (turn));
-  g_assert_cmpuint (playtest_turn_get_user_audio_duration_ms (turn), >=, 1000);
   ui_test_wait_for (ui_test_turn_is_done (turn));
   g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
   query = playtest_turn_get_user_query (turn);
   g_assert_nonnull (query);
   g_assert_cmpstr (query, !=, "");
-  ui_test_wait_for (ui_test_find_text (fixture->view, query) != NULL);
+  ui_test_wait_for (ui_test_find_text (shown_in, query) != NULL);
+
+  return turn;
+}
+
+static void
+assert_voice_turn_answered (Fixture *fixture)
+{
+  PlaytestTurn *turn = wait_for_voice_reply (fixture->backend.conversation, 0, fixture->view);
+
+  g_assert_cmpuint (playtest_turn_get_user_audio_duration_ms (turn), >=, 1000);
   g_assert_null (fixture->error);
 }
 
@@ -314,14 +327,7 @@ window_records_and_sends (PlaytestWindow *window)
   ui_test_save_screenshot (GTK_WIDGET (window), "voice-recording-window");
   g_signal_emit_by_name (button, "clicked");
 
-  ui_test_wait_for (g_list_model_get_n_items (G_LIST_MODEL (conversation)) == before + 1);
-  turn = playtest_conversation_get_last_turn (conversation);
-  g_assert_true (playtest_turn_is_voice (turn));
-  ui_test_wait_for (ui_test_turn_is_done (turn));
-  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
-  g_assert_nonnull (playtest_turn_get_user_query (turn));
-  ui_test_wait_for (ui_test_find_text (GTK_WIDGET (window),
-                                       playtest_turn_get_user_query (turn)) != NULL);
+  turn = wait_for_voice_reply (conversation, before, GTK_WIDGET (window));
   ui_test_wait_for (history_has_audio (turn));
   ui_test_save_screenshot (GTK_WIDGET (window), "voice-answered-window");
 }
@@ -373,12 +379,7 @@ window_sends_audio_file (PlaytestWindow *window,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, before);
 
   choose_audio_file (window, file);
-  ui_test_wait_for (g_list_model_get_n_items (G_LIST_MODEL (conversation)) == before + 1);
-  turn = playtest_conversation_get_last_turn (conversation);
-  g_assert_true (playtest_turn_is_voice (turn));
-  ui_test_wait_for (ui_test_turn_is_done (turn));
-  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
-  g_assert_nonnull (playtest_turn_get_user_query (turn));
+  wait_for_voice_reply (conversation, before, GTK_WIDGET (window));
 }
 
 static gboolean
