@@ -198,14 +198,25 @@ static void
 test_record_sends_voice_turn (Fixture       *fixture,
                               gconstpointer  data)
 {
+  g_autofree char *voice_message = NULL;
+  PlaytestTurn *turn;
+  guint seconds;
+
   click (fixture);
   g_assert_true (record_active (fixture));
   wait_for_recording_of_a_second (fixture);
   ui_test_save_screenshot (fixture->backend.window, "voice-recording");
 
+  /* A slow reply, so that the row is seen as a voice message before the transcript. */
+  playtest_demo_server_set_latency_ms (fixture->backend.server, 1000);
   click (fixture);
   g_assert_false (record_active (fixture));
   g_assert_false (gtk_widget_has_css_class (fixture->record_button, "destructive-action"));
+  ui_test_wait_for (n_turns (fixture) == 1);
+  turn = playtest_conversation_get_last_turn (fixture->backend.conversation);
+  seconds = playtest_turn_get_user_audio_duration_ms (turn) / 1000;
+  voice_message = g_strdup_printf ("Voice message (%u:%02u)", seconds / 60, seconds % 60);
+  ui_test_wait_for (ui_test_find_text (fixture->view, voice_message) != NULL);
   assert_voice_turn_answered (fixture);
   g_assert_cmpuint (fixture->n_sent, ==, 1);
   /* The toggle can record again once the WAV is handed over. */
