@@ -23,6 +23,7 @@ struct _PlaytestChatRow
   GtkWidget    *user_time_label;
   GtkWidget    *voice_icon;
   GtkWidget    *user_label;
+  GtkWidget    *recording_button;
   GtkWidget    *reply_box;
   GtkWidget    *name_label;
   GtkWidget    *reply_time_label;
@@ -54,6 +55,7 @@ enum {
   SIGNAL_RETRY,
   SIGNAL_PLAY,
   SIGNAL_STOP,
+  SIGNAL_PLAY_RECORDING,
   N_SIGNALS
 };
 
@@ -156,6 +158,10 @@ update_user (PlaytestChatRow *self)
 
   gtk_label_set_text (GTK_LABEL (self->user_time_label), time);
   gtk_widget_set_visible (self->voice_icon, voice);
+  gtk_widget_set_visible (self->recording_button,
+                          voice &&
+                          (playtest_turn_get_user_audio (self->turn) != NULL ||
+                           playtest_turn_get_user_audio_path (self->turn) != NULL));
 
   /* A spoken line reads as its length until the service's transcript arrives. */
   if (voice && query != NULL && *query != '\0')
@@ -345,6 +351,13 @@ play_clicked_cb (PlaytestChatRow *self)
     g_signal_emit (self, signals[self->playing ? SIGNAL_STOP : SIGNAL_PLAY], 0);
 }
 
+static void
+recording_clicked_cb (PlaytestChatRow *self)
+{
+  if (self->turn != NULL)
+    g_signal_emit (self, signals[SIGNAL_PLAY_RECORDING], 0);
+}
+
 /* GObject ---------------------------------------------------------------------------------- */
 
 static void
@@ -448,6 +461,16 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
     g_signal_new ("stop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * PlaytestChatRow::play-recording:
+   *
+   * Emitted when the user asks to hear their own recording of a voice turn; the row does
+   * not play it itself.
+   */
+  signals[SIGNAL_PLAY_RECORDING] =
+    g_signal_new ("play-recording", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convai_playtest/Playtest/"
                                                "playtest-chat-row.ui");
@@ -455,6 +478,7 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, user_time_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, voice_icon);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, recording_button);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, reply_box);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, reply_time_label);
@@ -471,6 +495,7 @@ playtest_chat_row_class_init (PlaytestChatRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, PlaytestChatRow, play_button);
   gtk_widget_class_bind_template_callback (widget_class, play_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, recording_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
 
   gtk_widget_class_set_css_name (widget_class, "chatrow");

@@ -170,6 +170,17 @@ row_play_cb (PlaytestConversationView *self,
 }
 
 static void
+row_play_recording_cb (PlaytestConversationView *self,
+                       PlaytestChatRow          *row)
+{
+  PlaytestTurn *turn = playtest_chat_row_get_turn (row);
+
+  if (turn != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.play-recording", "x",
+                                playtest_turn_get_id (turn));
+}
+
+static void
 row_stop_cb (PlaytestConversationView *self,
              PlaytestChatRow          *row)
 {
@@ -187,6 +198,8 @@ setup_row_cb (PlaytestConversationView *self,
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "play", G_CALLBACK (row_play_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "stop", G_CALLBACK (row_stop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "play-recording", G_CALLBACK (row_play_recording_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
 
   g_ptr_array_add (self->rows, row);

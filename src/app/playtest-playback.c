@@ -82,7 +82,7 @@ load_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_warning ("Could not read the reply's audio: %s", error->message);
+          g_warning ("Could not read the audio file: %s", error->message);
           g_clear_object (&self->loading);
           set_playing_turn (self, NULL);
         }
@@ -92,6 +92,33 @@ load_cb (GObject      *object,
   g_clear_object (&self->loading);
   wav = g_bytes_new_take (contents, length);
   playtest_player_play_wav (self->player, wav);
+}
+
+/* Plays @wav, or else the file at @path; @mark is the turn whose reply row shows it plays
+ * (%NULL for the user's recording). */
+static void
+play_audio (PlaytestPlayback *self,
+            PlaytestTurn     *mark,
+            GBytes           *wav,
+            const char       *path)
+{
+  stop_all (self);
+  if (wav == NULL && path == NULL)
+    return;
+
+  /* Set before playing: a play that fails at once clears it again. */
+  set_playing_turn (self, mark);
+  if (wav != NULL)
+    {
+      playtest_player_play_wav (self->player, wav);
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      self->loading = g_cancellable_new ();
+      g_file_load_contents_async (file, self->loading, load_cb, g_object_ref (self));
+    }
 }
 
 /* Turns ------------------------------------------------------------------------------------ */
@@ -314,31 +341,30 @@ void
 playtest_playback_play_turn (PlaytestPlayback *self,
                              PlaytestTurn     *turn)
 {
-  GBytes *wav;
-  const char *path;
-
   g_return_if_fail (PLAYTEST_IS_PLAYBACK (self));
   g_return_if_fail (PLAYTEST_IS_TURN (turn));
 
-  stop_all (self);
-  wav = playtest_turn_get_reply_audio (turn);
-  path = playtest_turn_get_reply_audio_path (turn);
-  if (wav == NULL && path == NULL)
-    return;
+  play_audio (self, turn, playtest_turn_get_reply_audio (turn),
+              playtest_turn_get_reply_audio_path (turn));
+}
 
-  /* Set before playing: a play that fails at once clears it again. */
-  set_playing_turn (self, turn);
-  if (wav != NULL)
-    {
-      playtest_player_play_wav (self->player, wav);
-    }
-  else
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (path);
+/**
+ * playtest_playback_play_recording:
+ * @self: a #PlaytestPlayback
+ * @turn: a voice turn with the user's recording
+ *
+ * Plays the user's own recording of @turn, stopping whatever played, from memory or (read
+ * without blocking) from the history store's file. No reply row is marked playing.
+ */
+void
+playtest_playback_play_recording (PlaytestPlayback *self,
+                                  PlaytestTurn     *turn)
+{
+  g_return_if_fail (PLAYTEST_IS_PLAYBACK (self));
+  g_return_if_fail (PLAYTEST_IS_TURN (turn));
 
-      self->loading = g_cancellable_new ();
-      g_file_load_contents_async (file, self->loading, load_cb, g_object_ref (self));
-    }
+  play_audio (self, NULL, playtest_turn_get_user_audio (turn),
+              playtest_turn_get_user_audio_path (turn));
 }
 
 /**

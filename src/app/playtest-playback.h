@@ -27,6 +27,8 @@ PlaytestTurn     *playtest_playback_get_playing_turn (PlaytestPlayback     *self
 gboolean          playtest_playback_can_play         (PlaytestTurn         *turn);
 void              playtest_playback_play_turn        (PlaytestPlayback     *self,
                                                       PlaytestTurn         *turn);
+void              playtest_playback_play_recording (PlaytestPlayback   *self,
+                                                    PlaytestTurn       *turn);
 void              playtest_playback_stop             (PlaytestPlayback     *self);
 
 G_END_DECLS

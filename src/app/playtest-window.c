@@ -63,6 +63,7 @@ struct _PlaytestWindow
   GtkWidget                *search_window;   /* weak */
   PlaytestPlayback         *playback;
   gboolean                  audio_error_shown;
+  gboolean                  mic_error_shown;
 
   BarKind                   bar_kind;
   gboolean                  key_rejected;
@@ -897,6 +898,14 @@ composer_error_cb (PlaytestWindow   *self,
                    GError           *error,
                    PlaytestComposer *composer)
 {
+  /* Like the missing speakers: each Record on a machine without a microphone fails the same
+   * way, and saying so once is enough. A recording too short is worth saying every time. */
+  if (g_error_matches (error, PLAYTEST_AUDIO_ERROR, PLAYTEST_AUDIO_ERROR_NO_INPUT))
+    {
+      if (self->mic_error_shown)
+        return;
+      self->mic_error_shown = TRUE;
+    }
   add_toast (self, error->message, 5);
 }
 
@@ -1258,20 +1267,39 @@ send_audio_file_action_cb (GSimpleAction *action,
 
 /* Playback --------------------------------------------------------------------------------- */
 
+/* The turn a play action names (by id), if there is a player to play it. */
+static PlaytestTurn *
+find_turn_to_play (PlaytestWindow *self,
+                   GVariant       *parameter)
+{
+  if (self->playback == NULL || self->conversation == NULL)
+    return NULL;
+
+  return find_turn (self->conversation, g_variant_get_int64 (parameter));
+}
+
 static void
 play_turn_action_cb (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
   PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
-  PlaytestTurn *turn;
+  PlaytestTurn *turn = find_turn_to_play (self, parameter);
 
-  if (self->playback == NULL || self->conversation == NULL)
-    return;
-
-  turn = find_turn (self->conversation, g_variant_get_int64 (parameter));
   if (turn != NULL)
     playtest_playback_play_turn (self->playback, turn);
+}
+
+static void
+play_recording_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+  PlaytestTurn *turn = find_turn_to_play (self, parameter);
+
+  if (turn != NULL)
+    playtest_playback_play_recording (self->playback, turn);
 }
 
 static void
@@ -1359,6 +1387,7 @@ static const GActionEntry win_actions[] = {
   { "add-character", add_character_action_cb },
   { "open-session", open_session_action_cb, "s" },
   { "play-turn", play_turn_action_cb, "x" },
+  { "play-recording", play_recording_action_cb, "x" },
   { "stop-audio", stop_audio_action_cb },
   { "toggle-mute", NULL, NULL, "false", toggle_mute_change_state_cb },
   { "send-audio-file", send_audio_file_action_cb },

@@ -7,9 +7,10 @@
  * the demo answers with a transcript, shown in the row; a click-click is refused as too short;
  * Esc cancels; push-to-talk (Ctrl+Space held) records and sends on release; without a
  * microphone (PLAYTEST_AUDIO=none) the toggle goes back off with a message. In the app's
- * window, the voice turn is answered and its recording saved with it, a too-short take shows
- * a toast, and "Send Audio File…" sends a WAV file (and names a file it cannot decode). With
- * PLAYTEST_SCREENSHOT_DIR set, it saves a picture of the composer while recording.
+ * window, the voice turn is answered and its recording saved with it and played back from its
+ * row ("Play recording"), a too-short take shows a toast, and "Send Audio File…" sends a WAV
+ * file (and names a file it cannot decode). With PLAYTEST_SCREENSHOT_DIR set, it saves a
+ * picture of the composer while recording.
  */
 
 #include "config.h"
@@ -18,6 +19,7 @@
 
 #include "playtest-app-resources.h"
 #include "playtest-application.h"
+#include "playtest-chat-row.h"
 #include "playtest-composer.h"
 #include "playtest-conversation-view.h"
 #include "playtest-recorder.h"
@@ -297,6 +299,12 @@ test_no_microphone (Fixture       *fixture,
   g_assert_false (gtk_widget_has_css_class (fixture->record_button, "destructive-action"));
   g_assert_cmpuint (n_turns (fixture), ==, 0);
 
+  /* Again: the same error, the toggle off again (the window says it only once). */
+  g_clear_error (&fixture->error);
+  click (fixture);
+  g_assert_nonnull (fixture->error);
+  g_assert_false (record_active (fixture));
+
   /* Typing still works: the text box is there and sends. */
   playtest_composer_set_text (fixture->composer, "Hello");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.send",
@@ -310,6 +318,57 @@ static gboolean
 history_has_audio (PlaytestTurn *turn)
 {
   return playtest_turn_get_user_audio_path (turn) != NULL;
+}
+
+static GtkWidget *
+find_chat_row (GtkWidget    *root,
+               PlaytestTurn *turn)
+{
+  if (PLAYTEST_IS_CHAT_ROW (root) &&
+      playtest_chat_row_get_turn (PLAYTEST_CHAT_ROW (root)) == turn)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_chat_row (child, turn);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static void
+count_finished_cb (PlaytestPlayer *player,
+                   guint          *count)
+{
+  (*count)++;
+}
+
+/* The user's own take plays back through the window's player, from the history's file. */
+static void
+window_plays_recording (PlaytestWindow *window,
+                        PlaytestTurn   *turn)
+{
+  PlaytestPlayer *player = playtest_window_get_player (window);
+  GtkWidget *row = NULL;
+  GtkWidget *button;
+  guint finished = 0;
+
+  ui_test_wait_for ((row = find_chat_row (GTK_WIDGET (window), turn)) != NULL);
+  button = ui_test_find_by_label (row, "Play recording");
+  g_assert_nonnull (button);
+  ui_test_wait_for (gtk_widget_get_visible (button));
+  /* The reply may be auto-playing: let it end, so that what plays next is the recording. */
+  ui_test_wait_for (!playtest_player_get_playing (player));
+
+  g_signal_connect (player, "finished", G_CALLBACK (count_finished_cb), &finished);
+  g_signal_emit_by_name (button, "clicked");
+  ui_test_wait_for (playtest_player_get_playing (player));
+  ui_test_wait_for (finished == 1);
+  g_assert_false (playtest_player_get_playing (player));
+  g_signal_handlers_disconnect_by_data (player, &finished);
 }
 
 static void
@@ -341,6 +400,7 @@ window_records_and_sends (PlaytestWindow *window)
   turn = wait_for_voice_reply (conversation, before, GTK_WIDGET (window));
   ui_test_wait_for (history_has_audio (turn));
   ui_test_save_screenshot (GTK_WIDGET (window), "voice-answered-window");
+  window_plays_recording (window, turn);
 }
 
 static gboolean
