@@ -8,7 +8,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "playtest-emotion.h"
+#include "playtest-emotion-style.h"
 #include "playtest-format.h"
 #include "playtest-state-panel.h"
 

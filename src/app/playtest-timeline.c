@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "playtest-emotion.h"
+#include "playtest-emotion-style.h"
 #include "playtest-format.h"
 #include "playtest-timeline.h"
 

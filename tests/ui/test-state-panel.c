@@ -18,7 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "playtest-app-resources.h"
-#include "playtest-emotion.h"
+#include "playtest-emotion-style.h"
 #include "playtest-state-panel.h"
 #include "playtest-timeline.h"
 #include "playtest-turn-private.h"
