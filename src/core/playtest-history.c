@@ -135,6 +135,29 @@ static const char * const migrations[] = {
   "  INSERT INTO turns_fts (rowid, user_text, user_query, reply_text)"
   "    VALUES (new.id, new.user_text, new.user_query, new.reply_text);"
   "END;",
+
+  /* 1 → 2: script runs, each linked to the conversations it recorded, so that a past
+   * session shows the run that made it. */
+  "CREATE TABLE script_runs ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  script_name  TEXT NOT NULL,"
+  "  script_path  TEXT,"
+  "  started_at   INTEGER NOT NULL,"   /* unix µs, UTC */
+  "  finished_at  INTEGER,"
+  "  n_steps      INTEGER NOT NULL,"
+  "  n_passed     INTEGER NOT NULL,"
+  "  n_failed     INTEGER NOT NULL,"
+  "  n_errors     INTEGER NOT NULL,"
+  "  n_skipped    INTEGER NOT NULL,"
+  "  results_json TEXT NOT NULL"
+  ");"
+  "CREATE TABLE script_run_conversations ("
+  "  run_id          INTEGER NOT NULL REFERENCES script_runs (id) ON DELETE CASCADE,"
+  "  position        INTEGER NOT NULL,"
+  "  conversation_id TEXT NOT NULL,"
+  "  PRIMARY KEY (run_id, position)"
+  ");"
+  "CREATE INDEX script_runs_by_conversation ON script_run_conversations (conversation_id);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -220,6 +243,26 @@ static const char sql_search[] =
   " JOIN conversations c ON c.id = t.conversation_id"
   " WHERE turns_fts MATCH ?1 ORDER BY t.sent_at DESC, t.id DESC LIMIT ?2";
 
+static const char sql_save_script_run[] =
+  "INSERT INTO script_runs (script_name, script_path, started_at, finished_at, n_steps,"
+  " n_passed, n_failed, n_errors, n_skipped, results_json)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+static const char sql_save_script_run_conversation[] =
+  "INSERT INTO script_run_conversations (run_id, position, conversation_id) VALUES (?1, ?2, ?3)";
+
+/* The conversations of a run come back as lines, in the run's order. */
+static const char sql_list_script_runs[] =
+  "SELECT r.id, r.script_name, r.script_path, r.started_at, r.finished_at, r.n_steps,"
+  "  r.n_passed, r.n_failed, r.n_errors, r.n_skipped, r.results_json,"
+  "  (SELECT group_concat (conversation_id, char (10)) FROM"
+  "    (SELECT conversation_id FROM script_run_conversations WHERE run_id = r.id"
+  "     ORDER BY position))"
+  " FROM script_runs r"
+  " WHERE ?1 IS NULL"
+  "  OR r.id IN (SELECT run_id FROM script_run_conversations WHERE conversation_id = ?1)"
+  " ORDER BY r.started_at DESC, r.id DESC";
+
 /**
  * playtest_conversation_info_free:
  * @info: (nullable): a conversation's summary
@@ -254,6 +297,25 @@ playtest_search_hit_free (PlaytestSearchHit *hit)
   g_clear_pointer (&hit->sent_at, g_date_time_unref);
   g_free (hit->snippet);
   g_free (hit);
+}
+
+/**
+ * playtest_script_run_free:
+ * @run: (nullable): a script run
+ */
+void
+playtest_script_run_free (PlaytestScriptRun *run)
+{
+  if (run == NULL)
+    return;
+
+  g_free (run->script_name);
+  g_free (run->script_path);
+  g_strfreev (run->conversation_ids);
+  g_clear_pointer (&run->started_at, g_date_time_unref);
+  g_clear_pointer (&run->finished_at, g_date_time_unref);
+  g_free (run->results_json);
+  g_free (run);
 }
 
 static void
@@ -1581,6 +1643,129 @@ playtest_history_load_turns (PlaytestHistory *self,
     return NULL;
 
   return collect_rows (self, stmt, turn_from_row, g_object_unref, error);
+}
+
+/* Script runs ------------------------------------------------------------------------------ */
+
+static gboolean
+history_write_script_run (PlaytestHistory         *self,
+                          const PlaytestScriptRun *run,
+                          gint64                  *id,
+                          GError                 **error)
+{
+  g_autoptr(HistoryStatement) stmt = NULL;
+
+  stmt = history_prepare (&self->reader, ACTION_WRITE, error, sql_save_script_run,
+                          's', run->script_name, 's', run->script_path,
+                          'x', datetime_to_usec (run->started_at),
+                          'o', datetime_to_usec (run->finished_at),
+                          'i', (int) run->n_steps, 'i', (int) run->n_passed,
+                          'i', (int) run->n_failed, 'i', (int) run->n_errors,
+                          'i', (int) run->n_skipped, 's', run->results_json, 0);
+  if (stmt == NULL || !history_step (&self->reader, stmt, ACTION_WRITE, error))
+    return FALSE;
+
+  *id = sqlite3_last_insert_rowid (self->reader.db);
+
+  for (guint i = 0; run->conversation_ids != NULL && run->conversation_ids[i] != NULL; i++)
+    {
+      g_autoptr(HistoryStatement) link = NULL;
+
+      link = history_prepare (&self->reader, ACTION_WRITE, error,
+                              sql_save_script_run_conversation,
+                              'x', *id, 'i', (int) i, 's', run->conversation_ids[i], 0);
+      if (link == NULL || !history_step (&self->reader, link, ACTION_WRITE, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * playtest_history_save_script_run:
+ * @self: a store
+ * @run: the run; its @id is ignored
+ * @error: return location for a #PLAYTEST_HISTORY_ERROR
+ *
+ * Keeps the outcome of a script run beside the conversations it recorded, in one
+ * transaction. It is written on the owner's thread: a run ends once, unlike a turn.
+ *
+ * Returns: the run's id in the store, or 0 with @error set
+ */
+gint64
+playtest_history_save_script_run (PlaytestHistory         *self,
+                                  const PlaytestScriptRun *run,
+                                  GError                 **error)
+{
+  gint64 id = 0;
+
+  g_return_val_if_fail (PLAYTEST_IS_HISTORY (self), 0);
+  g_return_val_if_fail (run != NULL && run->script_name != NULL, 0);
+  g_return_val_if_fail (run->started_at != NULL && run->results_json != NULL, 0);
+
+  if (!history_exec (&self->reader, "BEGIN IMMEDIATE", ACTION_WRITE, error))
+    return 0;
+
+  if (!history_write_script_run (self, run, &id, error)
+      || !history_exec (&self->reader, "COMMIT", ACTION_WRITE, error))
+    {
+      history_rollback (&self->reader);
+      return 0;
+    }
+
+  return id;
+}
+
+static gpointer
+script_run_from_row (PlaytestHistory *self,
+                     sqlite3_stmt    *stmt)
+{
+  PlaytestScriptRun *run = g_new0 (PlaytestScriptRun, 1);
+
+  run->id = sqlite3_column_int64 (stmt, 0);
+  run->script_name = g_strdup (column_text (stmt, 1));
+  run->script_path = g_strdup (column_text (stmt, 2));
+  run->started_at = datetime_from_column (stmt, 3);
+  run->finished_at = datetime_from_column (stmt, 4);
+  run->n_steps = sqlite3_column_int (stmt, 5);
+  run->n_passed = sqlite3_column_int (stmt, 6);
+  run->n_failed = sqlite3_column_int (stmt, 7);
+  run->n_errors = sqlite3_column_int (stmt, 8);
+  run->n_skipped = sqlite3_column_int (stmt, 9);
+  run->results_json = g_strdup (column_text (stmt, 10));
+  run->conversation_ids = split_lines (column_text (stmt, 11));
+
+  return run;
+}
+
+/**
+ * playtest_history_list_script_runs:
+ * @self: a store
+ * @conversation_id: (nullable): only the runs that recorded this conversation, or %NULL
+ *   for all
+ * @error: return location for a #PLAYTEST_HISTORY_ERROR
+ *
+ * Lists script runs, the newest first.
+ *
+ * Returns: (transfer full) (element-type PlaytestScriptRun) (nullable): the runs, or %NULL
+ *   with @error set
+ */
+GPtrArray *
+playtest_history_list_script_runs (PlaytestHistory *self,
+                                   const char      *conversation_id,
+                                   GError         **error)
+{
+  g_autoptr(HistoryStatement) stmt = NULL;
+
+  g_return_val_if_fail (PLAYTEST_IS_HISTORY (self), NULL);
+
+  stmt = history_prepare (&self->reader, ACTION_READ, error, sql_list_script_runs,
+                          's', conversation_id, 0);
+  if (stmt == NULL)
+    return NULL;
+
+  return collect_rows (self, stmt, script_run_from_row,
+                       (GDestroyNotify) playtest_script_run_free, error);
 }
 
 /* Search ----------------------------------------------------------------------------------- */

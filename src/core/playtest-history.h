@@ -60,6 +60,41 @@ typedef struct
   char      *snippet;
 } PlaytestSearchHit;
 
+/**
+ * PlaytestScriptRun:
+ * @id: the store's id for the run (0 before it is saved)
+ * @script_name: the script's name
+ * @script_path: (nullable): the script's file
+ * @conversation_ids: the conversations the run talked in, in order (a `new_session` step
+ *   starts another)
+ * @started_at: when the run started
+ * @finished_at: when it ended
+ * @n_steps: how many steps the script has
+ * @n_passed: steps answered with every expectation held
+ * @n_failed: steps answered with an expectation that did not hold
+ * @n_errors: steps that got no answer (network, key, service)
+ * @n_skipped: steps the run never reached (it stopped on an error or was stopped)
+ * @results_json: the outcome of each step, as the runner reports it (see
+ *   playtest_runner_results_to_json())
+ *
+ * One playthrough of a script, kept beside the sessions it recorded.
+ */
+typedef struct
+{
+  gint64     id;
+  char      *script_name;
+  char      *script_path;
+  char     **conversation_ids;
+  GDateTime *started_at;
+  GDateTime *finished_at;
+  guint      n_steps;
+  guint      n_passed;
+  guint      n_failed;
+  guint      n_errors;
+  guint      n_skipped;
+  char      *results_json;
+} PlaytestScriptRun;
+
 #define PLAYTEST_TYPE_HISTORY (playtest_history_get_type ())
 
 G_DECLARE_FINAL_TYPE (PlaytestHistory, playtest_history, PLAYTEST, HISTORY, GObject)
@@ -67,6 +102,7 @@ G_DECLARE_FINAL_TYPE (PlaytestHistory, playtest_history, PLAYTEST, HISTORY, GObj
 GQuark             playtest_history_error_quark          (void);
 void               playtest_conversation_info_free       (PlaytestConversationInfo *info);
 void               playtest_search_hit_free              (PlaytestSearchHit        *hit);
+void               playtest_script_run_free              (PlaytestScriptRun        *run);
 
 PlaytestHistory   *playtest_history_new                  (const char          *directory,
                                                           GError             **error);
@@ -105,8 +141,15 @@ GPtrArray         *playtest_history_search               (PlaytestHistory     *s
                                                           const char          *query,
                                                           guint                limit,
                                                           GError             **error);
+gint64             playtest_history_save_script_run      (PlaytestHistory     *self,
+                                                          const PlaytestScriptRun *run,
+                                                          GError             **error);
+GPtrArray         *playtest_history_list_script_runs     (PlaytestHistory     *self,
+                                                          const char          *conversation_id,
+                                                          GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestConversationInfo, playtest_conversation_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestSearchHit, playtest_search_hit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestScriptRun, playtest_script_run_free)
 
 G_END_DECLS

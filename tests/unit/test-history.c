@@ -1164,7 +1164,7 @@ test_schema (Fixture       *fixture,
   version = query_text (db, "PRAGMA user_version");
   fts = query_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'turns_fts'");
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (version, ==, "2");
   g_assert_nonnull (strstr (fts, "fts5"));
 
   /* A store from a newer version is left alone. */
@@ -1175,6 +1175,129 @@ test_schema (Fixture       *fixture,
   g_assert_null (playtest_history_new (fixture->directory, &error));
   g_assert_error (error, PLAYTEST_HISTORY_ERROR, PLAYTEST_HISTORY_ERROR_OPEN);
   g_assert_nonnull (strstr (error->message, "newer"));
+}
+
+static PlaytestScriptRun *
+make_script_run (const char *name,
+                 const char *first_conversation,
+                 const char *second_conversation,
+                 gint64      started_unix)
+{
+  PlaytestScriptRun *run = g_new0 (PlaytestScriptRun, 1);
+
+  run->script_name = g_strdup (name);
+  run->script_path = g_strdup ("/scripts/smoke.json");
+  run->conversation_ids = g_new0 (char *, 3);
+  run->conversation_ids[0] = g_strdup (first_conversation);
+  run->conversation_ids[1] = g_strdup (second_conversation);
+  run->started_at = g_date_time_new_from_unix_utc (started_unix);
+  run->finished_at = g_date_time_add_seconds (run->started_at, 4);
+  run->n_steps = 4;
+  run->n_passed = 2;
+  run->n_failed = 1;
+  run->n_errors = 0;
+  run->n_skipped = 1;
+  run->results_json = g_strdup ("{\"steps\":[{\"status\":\"failed\"}]}");
+
+  return run;
+}
+
+/* A run is found from either of its sessions, newest first, with everything it was given. */
+static void
+test_script_runs (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *first = playtest_history_new_conversation (fixture->history, MIRA, NULL);
+  g_autofree char *second = playtest_history_new_conversation (fixture->history, MIRA, NULL);
+  g_autofree char *other = playtest_history_new_conversation (fixture->history, OREN, NULL);
+  g_autoptr(PlaytestScriptRun) older = make_script_run ("Smoke", first, second, 1700000000);
+  g_autoptr(PlaytestScriptRun) newer = make_script_run ("Regression", second, NULL, 1700000100);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  PlaytestScriptRun *run;
+  gint64 older_id, newer_id;
+
+  older_id = playtest_history_save_script_run (fixture->history, older, &error);
+  g_assert_no_error (error);
+  newer_id = playtest_history_save_script_run (fixture->history, newer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (older_id, >, 0);
+  g_assert_cmpint (newer_id, !=, older_id);
+
+  fixture_reopen (fixture);
+
+  runs = playtest_history_list_script_runs (fixture->history, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_cmpint (run->id, ==, older_id);
+  g_assert_cmpstr (run->script_name, ==, "Smoke");
+  g_assert_cmpstr (run->script_path, ==, "/scripts/smoke.json");
+  g_assert_cmpuint (g_strv_length (run->conversation_ids), ==, 2);
+  g_assert_cmpstr (run->conversation_ids[0], ==, first);
+  g_assert_cmpstr (run->conversation_ids[1], ==, second);
+  g_assert_cmpint (g_date_time_to_unix (run->started_at), ==, 1700000000);
+  g_assert_cmpint (g_date_time_to_unix (run->finished_at), ==, 1700000004);
+  g_assert_cmpuint (run->n_steps, ==, 4);
+  g_assert_cmpuint (run->n_passed, ==, 2);
+  g_assert_cmpuint (run->n_failed, ==, 1);
+  g_assert_cmpuint (run->n_errors, ==, 0);
+  g_assert_cmpuint (run->n_skipped, ==, 1);
+  g_assert_cmpstr (run->results_json, ==, older->results_json);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  runs = playtest_history_list_script_runs (fixture->history, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpstr (((PlaytestScriptRun *) g_ptr_array_index (runs, 0))->script_name, ==,
+                   "Regression");
+  g_assert_cmpstr (((PlaytestScriptRun *) g_ptr_array_index (runs, 1))->script_name, ==, "Smoke");
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  runs = playtest_history_list_script_runs (fixture->history, other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 0);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  runs = playtest_history_list_script_runs (fixture->history, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+}
+
+/* A store written before script runs existed gains them on open, its turns kept. */
+static void
+test_script_runs_migration (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (playtest_history_get_database_path (fixture->history));
+  g_autofree char *id = playtest_history_new_conversation (fixture->history, MIRA, NULL);
+  g_autoptr(PlaytestScriptRun) run = make_script_run ("Smoke", id, NULL, 1700000000);
+  g_autoptr(PlaytestConversationInfo) info = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_finalize_object (g_steal_pointer (&fixture->history));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE script_run_conversations; DROP TABLE script_runs;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  fixture->history = open_history (fixture->directory);
+  info = playtest_history_get_conversation (fixture->history, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->character_id, ==, MIRA);
+  g_assert_cmpint (playtest_history_save_script_run (fixture->history, run, &error), >, 0);
+  g_assert_no_error (error);
+  runs = playtest_history_list_script_runs (fixture->history, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  version = query_text (db, "PRAGMA user_version");
+  sqlite3_close (db);
+  g_assert_cmpstr (version, ==, "2");
 }
 
 static void
@@ -1212,6 +1335,8 @@ main (int   argc,
   ADD ("async-order", test_async_order);
   ADD ("update-racing-insert", test_update_racing_insert);
   ADD ("durable-after-immediate-unref", test_durable_after_immediate_unref);
+  ADD ("script-runs", test_script_runs);
+  ADD ("script-runs-migration", test_script_runs_migration);
   g_test_add_func ("/history/durable-after-crash", test_durable_after_crash);
   g_test_add_func ("/history/durable-after-exit", test_durable_after_exit);
   g_test_add_func ("/history/corrupt-file", test_corrupt_file);
