@@ -301,9 +301,11 @@ json_object_words (JsonObject *object)
     words = stringify_node (json_object_get_member (object, "text"), 0);
 
   if (words != NULL && reference != NULL)
-    return g_strdup_printf ("%s (Reference ID: %s)", words, reference);
+    /* Translators: the service's error message, then the id its support asks for */
+    return g_strdup_printf (_("%s (Reference ID: %s)"), words, reference);
   if (words == NULL && reference != NULL)
-    return g_strdup_printf ("Reference ID: %s", reference);
+    /* Translators: the id the service's support asks for */
+    return g_strdup_printf (_("Reference ID: %s"), reference);
 
   return g_steal_pointer (&words);
 }

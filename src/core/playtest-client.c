@@ -173,9 +173,10 @@ exchange_return_too_large (GTask *task)
 {
   Exchange *ex = g_task_get_task_data (task);
 
+  /* %lu, not G_GSIZE_FORMAT: xgettext would cut the msgid at the macro. */
   g_task_return_new_error (task, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_TOO_LARGE,
-                           _("The reply is larger than the limit of %" G_GSIZE_FORMAT " MiB"),
-                           (ex->max_bytes + 1024 * 1024 - 1) / (1024 * 1024));
+                           _("The reply is larger than the limit of %lu MiB"),
+                           (gulong) ((ex->max_bytes + 1024 * 1024 - 1) / (1024 * 1024)));
 }
 
 static gboolean

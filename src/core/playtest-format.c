@@ -100,7 +100,8 @@ playtest_format_time (GDateTime *time)
 
   if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
+    /* Translators: a time of day to the minute, see g_date_time_format() */
+    return g_date_time_format (local, _("%H:%M"));
 
   return playtest_format_date_time (time);
 }

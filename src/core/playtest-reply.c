@@ -582,8 +582,9 @@ bad_reply_error (const char *what,
 {
   g_autofree char *excerpt = playtest_text_excerpt (json, length, EXCERPT_MAX_CHARS);
 
-  return g_error_new (PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_BAD_REPLY, "%s: “%s”", what,
-                      excerpt != NULL ? excerpt : "");
+  /* Translators: what is wrong with the reply, then the start of the reply in quotes */
+  return g_error_new (PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_BAD_REPLY, _("%s: “%s”"),
+                      what, excerpt != NULL ? excerpt : "");
 }
 
 /* The index of the quote that closes the JSON string opening at @open, or @length. */

@@ -231,14 +231,22 @@ looks_like_audio (const char *member_name,
 static char *
 describe_audio (const char *base64)
 {
-  gsize length = strlen (base64);
+  gulong length = strlen (base64);
+  gulong kb = (length + 1023) / 1024;
 
+  /* Sizes through %lu, not G_GSIZE_FORMAT: xgettext would cut the msgid at the macro. */
   if (length < 1024)
-    return g_strdup_printf (_("%.*s… (%" G_GSIZE_FORMAT " bytes of base64 audio)"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: the start of the audio, then its size */
+                                         "%.*s… (%lu byte of base64 audio)",
+                                         "%.*s… (%lu bytes of base64 audio)", length),
                             AUDIO_PREFIX_CHARS, base64, length);
 
-  return g_strdup_printf (_("%.*s… (%" G_GSIZE_FORMAT " KB of base64 audio)"),
-                          AUDIO_PREFIX_CHARS, base64, (length + 1023) / 1024);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: the start of the audio, then its size */
+                                       "%.*s… (%lu KB of base64 audio)",
+                                       "%.*s… (%lu KB of base64 audio)", kb),
+                          AUDIO_PREFIX_CHARS, base64, kb);
 }
 
 static void shorten_audio (JsonNode   *node,
@@ -306,7 +314,12 @@ append_display_line (GString    *out,
         {
           g_autofree char *head = g_utf8_make_valid (line, RAW_LINE_MAX_BYTES);
 
-          g_string_append_printf (out, _("%s… (%" G_GSIZE_FORMAT " bytes in all)"), head, length);
+          g_string_append_printf (out,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               /* Translators: the start of a line, then its size */
+                                               "%s… (%lu byte in all)",
+                                               "%s… (%lu bytes in all)", length),
+                                  head, (gulong) length);
         }
       else
         {
