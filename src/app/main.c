@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 
 #include "playtest-application.h"
 
@@ -15,6 +16,8 @@ main (int   argc,
 {
   g_autoptr(PlaytestApplication) app = NULL;
 
+  /* GTK sets the locale only at startup; --help and option errors come before it. */
+  setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

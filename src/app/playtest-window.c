@@ -314,6 +314,7 @@ report_turn_error (PlaytestWindow *self,
     case PLAYTEST_CLIENT_ERROR_RATE_LIMITED:
       seconds = playtest_client_error_get_retry_after (error);
       if (seconds > 0)
+        /* Translators: %d is a number of seconds */
         message = g_strdup_printf (ngettext ("The service is busy. Try again in %d s.",
                                              "The service is busy. Try again in %d s.",
                                              seconds), seconds);
