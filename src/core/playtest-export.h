@@ -23,6 +23,7 @@ typedef struct
   PlaytestConversationInfo *info;
   GPtrArray                *turns;       /* PlaytestTurn */
   char                     *title;       /* nullable: "Innkeeper smoke, run 2" in a transcript */
+  char                     *character_name; /* nullable: names the speaker; else the id does */
 } PlaytestExportSession;
 
 PlaytestExportSession *playtest_export_session_load    (PlaytestHistory        *history,
@@ -44,6 +45,11 @@ gboolean               playtest_export_write           (GPtrArray              *
                                                         GHashTable             *section_names,
                                                         GFile                  *output,
                                                         GError                **error);
+
+/* The transcript as text (standard output); JSON made this way has no audio files. */
+char                  *playtest_export_to_string       (GPtrArray              *sessions,
+                                                        PlaytestExportFormat    format,
+                                                        GHashTable             *section_names);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlaytestExportSession, playtest_export_session_free)
 
