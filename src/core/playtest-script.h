@@ -56,6 +56,7 @@ PlaytestScript     *playtest_script_new_from_data    (const char          *data,
                                                       GError             **error);
 
 const char         *playtest_script_get_name         (PlaytestScript      *self);
+const char         *playtest_script_get_description  (PlaytestScript      *self);
 const char         *playtest_script_get_display_name (PlaytestScript      *self);
 GFile              *playtest_script_get_file         (PlaytestScript      *self);
 const char         *playtest_script_get_character_id (PlaytestScript      *self);
