@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "playtest-application.h"
+#include "playtest-about.h"
 #include "playtest-demo-server.h"
 #include "playtest-preferences-window.h"
 #include "playtest-window.h"
@@ -253,23 +254,7 @@ about_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  GtkWidget *about;
-  static const char *developers[] = { "The Convai Playtest developers", NULL };
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (app),
-                        "application-name", _("Convai Playtest"),
-                        "application-icon", APPLICATION_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _("The Convai Playtest developers"),
-                        "developers", developers,
-                        "comments", _("Talk to Convai characters and see everything that "
-                                      "comes back: reply, voice, emotion, actions and the "
-                                      "narrative section."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
+  gtk_window_present (GTK_WINDOW (playtest_about_window_new (PLAYTEST_APPLICATION (user_data))));
 }
 
 static void
@@ -347,6 +332,8 @@ playtest_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   set_accels (GTK_APPLICATION (self));
+  /* Windows show it under X11; the resources hold it for runs from the build tree. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
 
   self->settings = g_settings_new (SCHEMA_ID);
   if (self->history_directory != NULL)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "playtest-client.h"
 #include "playtest-conversation.h"
@@ -78,6 +79,8 @@ guint                 playtest_runner_get_n_failed         (PlaytestRunner     *
 guint                 playtest_runner_get_n_rate_limited   (PlaytestRunner     *self);
 gboolean              playtest_runner_get_passed           (PlaytestRunner     *self);
 GPtrArray            *playtest_runner_get_conversation_ids (PlaytestRunner     *self);
+GHashTable           *playtest_runner_get_section_names    (PlaytestRunner     *self);
+JsonNode             *playtest_runner_results_to_json      (PlaytestRunner     *self);
 
 /* TRUE when every step ran (whether or not its expectations held); FALSE with the error that
  * stopped the run: a script error (audio that cannot be decoded, before anything is sent),

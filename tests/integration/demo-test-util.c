@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "demo-test-util.h"
 #include "playtest-wav.h"
 
@@ -65,4 +67,24 @@ demo_test_assert_speech (GBytes *wav,
   for (gsize i = 0; i < n; i++)
     energy += (double)samples[i] * samples[i];
   g_assert_cmpfloat (sqrt (energy / n), >, 300.0);
+}
+
+/* Removes a folder and everything below it (symbolic links, not what they point to). */
+void
+demo_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        demo_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
 }

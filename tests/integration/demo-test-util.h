@@ -19,5 +19,6 @@ GBytes   *demo_test_make_wav       (guint       rate,
                                     double      seconds);
 void      demo_test_assert_speech  (GBytes     *wav,
                                     guint       min_ms);
+void      demo_test_remove_tree    (const char *path);
 
 G_END_DECLS

@@ -598,25 +598,6 @@ test_busy_notifies (Fixture       *f,
 /* The history store ------------------------------------------------------------------------ */
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
-static void
 test_history (Fixture       *f,
               gconstpointer  data)
 {
@@ -684,7 +665,7 @@ test_history (Fixture       *f,
   g_clear_object (&f->conversation);
   watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
   g_assert_finalize_object (g_steal_pointer (&history));
-  remove_tree (dir);
+  demo_test_remove_tree (dir);
 }
 
 /* A failed spoken turn is saved with its recording on disk and out of memory; Retry reads
@@ -727,7 +708,7 @@ test_history_voice_retry (Fixture       *f,
   g_clear_object (&f->conversation);
   watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
   g_assert_finalize_object (g_steal_pointer (&history));
-  remove_tree (dir);
+  demo_test_remove_tree (dir);
 }
 
 static void
@@ -746,7 +727,7 @@ test_history_error (Fixture       *f,
   playtest_conversation_set_voice_response (f->conversation, TRUE);
 
   /* A file where the audio folder should be: no voice can be written, even as root. */
-  remove_tree (audio_dir);
+  demo_test_remove_tree (audio_dir);
   g_file_set_contents (audio_dir, "", 0, &error);
   g_assert_no_error (error);
 
@@ -764,7 +745,7 @@ test_history_error (Fixture       *f,
   g_clear_object (&f->conversation);
   watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
   g_assert_finalize_object (g_steal_pointer (&history));
-  remove_tree (dir);
+  demo_test_remove_tree (dir);
 }
 
 static void
@@ -823,7 +804,7 @@ test_history_durable_once_saved (Fixture       *f,
   watch (f, playtest_conversation_new (f->client, NULL, "demo-mira"));
   g_assert_finalize_object (g_steal_pointer (&reopened));
   g_assert_finalize_object (g_steal_pointer (&history));
-  remove_tree (dir);
+  demo_test_remove_tree (dir);
 }
 
 int

@@ -10,7 +10,10 @@ import re
 import sys
 
 MARKED = re.compile(r'(?<![A-Za-z0-9_])(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
-SOURCES = ("*.c", "*.ui", "*.desktop.in", "*.metainfo.xml.in", "*.gschema.xml")
+SOURCES = ("*.c", "*.ui", "*.gschema.xml")
+# Desktop entries and AppStream metainfo always hold translatable text (Name, summary, …);
+# they are configured with the application id (.in.in) before their translations are merged.
+ALWAYS = ("*.desktop.in", "*.desktop.in.in", "*.metainfo.xml.in", "*.metainfo.xml.in.in")
 
 top = pathlib.Path(sys.argv[1])
 listed = {line.strip() for line in (top / "po" / "POTFILES.in").read_text().splitlines()
@@ -22,6 +25,8 @@ for pattern in SOURCES:
         if path.suffix == ".c" and MARKED.search(text) or \
            path.suffix != ".c" and 'translatable="yes"' in text:
             marked.add(str(path.relative_to(top)))
+for pattern in ALWAYS:
+    marked.update(str(path.relative_to(top)) for path in (top / "data").rglob(pattern))
 
 checks = [
     ("every file with marked strings is in po/POTFILES.in", sorted(marked - listed)),
