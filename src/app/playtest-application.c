@@ -68,6 +68,7 @@ static const GOptionEntry option_entries[] = {
     N_("Start a conversation with the character ID"), N_("ID") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Talk to the built-in demo characters, even when a key is set"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -88,6 +89,12 @@ playtest_application_handle_local_options (GApplication *application,
 {
   PlaytestApplication *self = PLAYTEST_APPLICATION (application);
   const char *value;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("convai-playtest %s\n", PACKAGE_VERSION);
+      return 0;
+    }
 
   if (g_variant_dict_lookup (options, "base-url", "&s", &value))
     {
@@ -541,6 +548,12 @@ playtest_application_init (PlaytestApplication *self)
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Talk to Convai characters and watch their "
                                               "emotions, actions and narrative."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("Without an API key (in the keyring, set in "
+                                                  "Preferences, or in the environment variable "
+                                                  "CONVAI_API_KEY) and without --base-url, the "
+                                                  "app talks to its built-in demo characters.\n\n"
+                                                  "See “man convai-playtest” for more."));
 }
 
 /* Public API ------------------------------------------------------------------------------- */
