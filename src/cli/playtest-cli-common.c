@@ -28,6 +28,9 @@ static const PlaytestCliCommand commands[] = {
     N_("Send one line (typed or spoken) to a character, print its reply") },
   { "characters", playtest_cli_characters, N_("List the characters the key can talk to") },
   { "sections", playtest_cli_sections, N_("List the narrative sections of a character") },
+  { "sessions", playtest_cli_sessions, N_("List the conversations in the history, newest first") },
+  { "export", playtest_cli_export,
+    N_("Export a conversation from the history as Markdown or JSON") },
   { "demo-server", playtest_cli_demo_server, N_("Run the demo backend: demo characters, no key") },
 };
 

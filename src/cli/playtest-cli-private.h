@@ -10,6 +10,7 @@
 
 #include "playtest-cli.h"
 #include "playtest-client.h"
+#include "playtest-history.h"
 #include "playtest-player.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,17 @@ int             playtest_cli_sections              (int                 argc,
                                                     char              **argv);
 int             playtest_cli_demo_server           (int                 argc,
                                                     char              **argv);
+int             playtest_cli_export                (int                 argc,
+                                                    char              **argv);
+int             playtest_cli_sessions              (int                 argc,
+                                                    char              **argv);
+
+PlaytestHistory *playtest_cli_open_history         (const char         *directory,
+                                                    int                *exit_status);
+PlaytestConversationInfo *playtest_cli_find_conversation (PlaytestHistory *history,
+                                                    const char         *command,
+                                                    const char         *which,
+                                                    int                *exit_status);
 
 GOptionContext *playtest_cli_context_new           (const char         *command,
                                                     const char         *parameter_string,

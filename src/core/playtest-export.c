@@ -486,6 +486,10 @@ markdown_build (GPtrArray  *sessions,
       markdown_append_session (out, g_ptr_array_index (sessions, i), section_names);
     }
 
+  /* Blocks end with a blank line; the file ends with one line break. */
+  while (out->len >= 2 && g_str_has_suffix (out->str, "\n\n"))
+    g_string_truncate (out, out->len - 1);
+
   return g_string_free (out, FALSE);
 }
 
