@@ -133,41 +133,52 @@ test_defaults (void)
   g_assert_cmpstr (playtest_script_get_step (empty, 2)->audio_path, ==, "./greeting.wav");
 }
 
-/* Every example in valid/ reads, and writes back to what reads the same. */
-static void
-test_valid_examples (void)
+/* The names of the scripts in valid/ or invalid/. */
+static GPtrArray *
+list_examples (const char *kind)
 {
-  g_autoptr(GFile) folder = scripts_folder ("valid");
+  g_autoptr(GFile) folder = scripts_folder (kind);
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GError) error = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   GFileInfo *info;
-  guint n_scripts = 0;
 
   children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, &error);
   g_assert_no_error (error);
   while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
     {
-      g_autoptr(GFileInfo) owned = info;
-      const char *name = g_file_info_get_name (info);
-      g_autoptr(PlaytestScript) script = NULL;
+      if (g_str_has_suffix (g_file_info_get_name (info), ".json"))
+        g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
+      g_object_unref (info);
+    }
+  g_assert_no_error (error);
+
+  return names;
+}
+
+/* Every example in valid/ reads, and writes back to what reads the same. */
+static void
+test_valid_examples (void)
+{
+  g_autoptr(GFile) folder = scripts_folder ("valid");
+  g_autoptr(GPtrArray) names = list_examples ("valid");
+
+  g_assert_cmpuint (names->len, >=, 3);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autoptr(PlaytestScript) script = load_ok ("valid", name);
       g_autoptr(PlaytestScript) again = NULL;
-      g_autofree char *json = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = playtest_script_to_json (script);
       g_autofree char *json_again = NULL;
 
-      if (!g_str_has_suffix (name, ".json"))
-        continue;
-
       g_test_message ("%s", name);
-      script = load_ok ("valid", name);
-      json = playtest_script_to_json (script);
       again = playtest_script_new_from_data (json, -1, folder, name, &error);
       g_assert_no_error (error);
       json_again = playtest_script_to_json (again);
       g_assert_cmpstr (json, ==, json_again);
-      n_scripts++;
     }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n_scripts, >=, 3);
 }
 
 static void
@@ -297,35 +308,23 @@ static void
 test_invalid_examples (void)
 {
   g_autoptr(GFile) folder = scripts_folder ("invalid");
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GError) error = NULL;
-  GFileInfo *info;
-  guint n_files = 0;
+  g_autoptr(GPtrArray) names = list_examples ("invalid");
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_examples); i++)
     {
       g_autofree char *name = g_strconcat (invalid_examples[i].file, ".json", NULL);
       g_autoptr(GFile) file = g_file_get_child (folder, name);
-      g_autoptr(GError) script_error = NULL;
-      g_autoptr(PlaytestScript) script = playtest_script_new_from_file (file, &script_error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PlaytestScript) script = playtest_script_new_from_file (file, &error);
 
       g_test_message ("%s", name);
       g_assert_null (script);
-      g_assert_error (script_error, PLAYTEST_SCRIPT_ERROR, (int) invalid_examples[i].code);
-      g_assert_cmpstr (script_error->message, ==, invalid_examples[i].message);
+      g_assert_error (error, PLAYTEST_SCRIPT_ERROR, (int) invalid_examples[i].code);
+      g_assert_cmpstr (error->message, ==, invalid_examples[i].message);
     }
 
   /* No file of invalid/ goes untested (the schema test reads them all too). */
-  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, &error);
-  g_assert_no_error (error);
-  while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-
-      n_files++;
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, G_N_ELEMENTS (invalid_examples));
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (invalid_examples));
 }
 
 static void
