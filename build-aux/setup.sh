@@ -19,6 +19,7 @@ build_packages=(
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 curl sox espeak-ng python3 at-spi2-core python3-pyatspi imagemagick
+  python3-jsonschema
 )
 
 as_root() {

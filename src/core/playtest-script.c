@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "playtest-client-error-private.h"
@@ -321,6 +322,7 @@ wrong_type:
   return FALSE;
 }
 
+/* A whole number from 0: 5000, and 5000.0 as JSON Schema's "integer" has it, not 5000.5. */
 static gboolean
 read_milliseconds (JsonNode    *node,
                    const Where *where,
@@ -328,20 +330,26 @@ read_milliseconds (JsonNode    *node,
                    gint64      *out,
                    GError     **error)
 {
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  double value = type == G_TYPE_INT64    ? (double) json_node_get_int (node)
+                 : type == G_TYPE_DOUBLE ? json_node_get_double (node)
+                                         : NAN;
+
+  if (isnan (value) || value != floor (value))
     {
       script_error (error, where, PLAYTEST_SCRIPT_ERROR_WRONG_TYPE,
                     _("“%s” must be a whole number of milliseconds"), key);
       return FALSE;
     }
-  if (json_node_get_int (node) < 0 || json_node_get_int (node) > G_MAXINT)
+
+  if (value < 0 || value > G_MAXINT)
     {
       script_error (error, where, PLAYTEST_SCRIPT_ERROR_INVALID_VALUE,
                     _("“%s” must be from 0 to %d milliseconds"), key, G_MAXINT);
       return FALSE;
     }
 
-  *out = json_node_get_int (node);
+  *out = (gint64) value;
   return TRUE;
 }
 
