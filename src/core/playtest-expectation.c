@@ -16,7 +16,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "playtest-client-error-private.h"
 #include "playtest-emotion.h"
 #include "playtest-expectation.h"
 #include "playtest-format.h"
@@ -177,29 +176,13 @@ contains_words (const char *haystack,
 static char *
 quote (const char *text)
 {
-  g_autofree char *excerpt = playtest_text_excerpt (text, -1, QUOTE_MAX_CHARS);
-
-  /* Translators: a quotation in a report, as in “Good evening, traveller” */
-  return g_strdup_printf (_("“%s”"), excerpt != NULL ? excerpt : "");
+  return playtest_format_quoted (text, QUOTE_MAX_CHARS);
 }
 
-/* “a”, “b”, “c” */
 static char *
 quote_list (const char * const *items)
 {
-  g_autoptr(GString) list = g_string_new (NULL);
-
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      g_autofree char *quoted = quote (items[i]);
-
-      if (i > 0)
-        /* Translators: the separator of a list in a report, as in “Wave”, “Bow” */
-        g_string_append (list, _(", "));
-      g_string_append (list, quoted);
-    }
-
-  return g_string_free (g_steal_pointer (&list), FALSE);
+  return playtest_format_quoted_list (items, QUOTE_MAX_CHARS);
 }
 
 /* The reply text quoted, or words for its absence. */

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "playtest-client-error-private.h"
 #include "playtest-format.h"
 
 /**
@@ -128,4 +129,52 @@ playtest_format_section_name (GHashTable *section_names,
     name = g_hash_table_lookup (section_names, section_id);
 
   return name != NULL && *name != '\0' ? name : section_id;
+}
+
+/**
+ * playtest_format_quoted:
+ * @text: (nullable): words of the user, a character or a script
+ * @max_chars: the most characters to keep of @text
+ *
+ * Quotes @text for a report or a summary: on one line, control characters gone, cut with an
+ * ellipsis when longer than @max_chars.
+ *
+ * Returns: (transfer full): “text”
+ */
+char *
+playtest_format_quoted (const char *text,
+                        guint       max_chars)
+{
+  g_autofree char *excerpt = playtest_text_excerpt (text, -1, max_chars);
+
+  /* Translators: a quotation in a report, as in “Good evening, traveller” */
+  return g_strdup_printf (_("“%s”"), excerpt != NULL ? excerpt : "");
+}
+
+/**
+ * playtest_format_quoted_list:
+ * @items: (array zero-terminated=1): words to quote
+ * @max_chars: the most characters to keep of each
+ *
+ * Returns: (transfer full): “a”, “b”, “c”
+ */
+char *
+playtest_format_quoted_list (const char * const *items,
+                             guint               max_chars)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  g_return_val_if_fail (items != NULL, NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *quoted = playtest_format_quoted (items[i], max_chars);
+
+      if (i > 0)
+        /* Translators: the separator of a list of quoted words, as in “Wave”, “Bow” */
+        g_string_append (list, _(", "));
+      g_string_append (list, quoted);
+    }
+
+  return g_string_free (g_steal_pointer (&list), FALSE);
 }

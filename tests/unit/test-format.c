@@ -74,6 +74,24 @@ test_section_name (void)
   g_assert_null (playtest_format_section_name (names, NULL));
 }
 
+static void
+test_quoted (void)
+{
+  g_autofree char *line = playtest_format_quoted ("Good\n evening,\ttraveller", 80);
+  g_autofree char *cut = playtest_format_quoted ("Good evening, traveller", 12);
+  g_autofree char *nothing = playtest_format_quoted (NULL, 80);
+  g_autofree char *list = playtest_format_quoted_list ((const char *[]) { "Wave", "Offer Drink",
+                                                                          NULL }, 80);
+  g_autofree char *empty = playtest_format_quoted_list ((const char *[]) { NULL }, 80);
+
+  /* On one line, whatever the text held, and cut when long. */
+  g_assert_cmpstr (line, ==, "“Good evening, traveller”");
+  g_assert_cmpstr (cut, ==, "“Good evening…”");
+  g_assert_cmpstr (nothing, ==, "“”");
+  g_assert_cmpstr (list, ==, "“Wave”, “Offer Drink”");
+  g_assert_cmpstr (empty, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -85,6 +103,7 @@ main (int   argc,
   g_test_add_func ("/format/times-are-local", test_times_are_local);
   g_test_add_func ("/format/today-is-time-only", test_today_is_time_only);
   g_test_add_func ("/format/section-name", test_section_name);
+  g_test_add_func ("/format/quoted", test_quoted);
 
   return g_test_run ();
 }
