@@ -31,6 +31,7 @@ static const PlaytestCliCommand commands[] = {
   { "sessions", playtest_cli_sessions, N_("List the conversations in the history, newest first") },
   { "export", playtest_cli_export,
     N_("Export a conversation from the history as Markdown or JSON") },
+  { "run", playtest_cli_run, N_("Run playthrough scripts and check the answers (for CI)") },
   { "demo-server", playtest_cli_demo_server, N_("Run the demo backend: demo characters, no key") },
 };
 
@@ -180,6 +181,32 @@ playtest_cli_add_help_option (GOptionContext *context,
 }
 
 /**
+ * playtest_cli_add_service_options:
+ * @context: an option context from playtest_cli_context_new()
+ * @common: where the values go
+ *
+ * Adds the options that say which service to talk to and with which key: `--base-url`,
+ * `--api-key-file`, and `--help`.
+ */
+void
+playtest_cli_add_service_options (GOptionContext    *context,
+                                  PlaytestCliCommon *common)
+{
+  const GOptionEntry entries[] = {
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &common->base_url,
+      N_("The service to talk to (default: https://api.convai.com); the demo backend, "
+         "http://127.0.0.1:8123, needs no key"), N_("URL") },
+    { "api-key-file", 0, 0, G_OPTION_ARG_FILENAME, &common->api_key_file,
+      N_("Read the API key from FILE instead of the environment variable CONVAI_API_KEY"),
+      N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  playtest_cli_add_help_option (context, &common->help);
+}
+
+/**
  * playtest_cli_add_common_options:
  * @context: an option context from playtest_cli_context_new()
  * @common: where the values go
@@ -192,18 +219,12 @@ playtest_cli_add_common_options (GOptionContext    *context,
                                  PlaytestCliCommon *common)
 {
   const GOptionEntry entries[] = {
-    { "base-url", 0, 0, G_OPTION_ARG_STRING, &common->base_url,
-      N_("The service to talk to (default: https://api.convai.com); the demo backend, "
-         "http://127.0.0.1:8123, needs no key"), N_("URL") },
-    { "api-key-file", 0, 0, G_OPTION_ARG_FILENAME, &common->api_key_file,
-      N_("Read the API key from FILE instead of the environment variable CONVAI_API_KEY"),
-      N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, N_("Print JSON instead of text"), NULL },
     { NULL }
   };
 
+  playtest_cli_add_service_options (context, common);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  playtest_cli_add_help_option (context, &common->help);
 }
 
 /**

@@ -11,7 +11,9 @@
 #include "playtest-cli.h"
 #include "playtest-client.h"
 #include "playtest-history.h"
+#include "playtest-export.h"
 #include "playtest-player.h"
+#include "playtest-runner.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +66,8 @@ PlaytestConversationInfo *playtest_cli_find_conversation (PlaytestHistory *histo
                                                     const char         *command,
                                                     const char         *which,
                                                     int                *exit_status);
+int             playtest_cli_run                   (int                 argc,
+                                                    char              **argv);
 
 GOptionContext *playtest_cli_context_new           (const char         *command,
                                                     const char         *parameter_string,
@@ -71,6 +75,8 @@ GOptionContext *playtest_cli_context_new           (const char         *command,
                                                     const char         *description);
 void            playtest_cli_add_help_option       (GOptionContext     *context,
                                                     gboolean           *help);
+void            playtest_cli_add_service_options   (GOptionContext     *context,
+                                                    PlaytestCliCommon  *common);
 void            playtest_cli_add_common_options    (GOptionContext     *context,
                                                     PlaytestCliCommon  *common);
 void            playtest_cli_common_clear          (PlaytestCliCommon  *common);
@@ -110,6 +116,35 @@ void            playtest_cli_playback_finish       (PlaytestCliPlayback *playbac
                                                     GBytes              *audio);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlaytestCliPlayback, playtest_cli_playback_clear)
+
+/* One run of one script by `run` (each --repeat is a run of its own). */
+typedef struct
+{
+  PlaytestScript *script;
+  PlaytestRunner *runner;
+  guint           number;       /* from 1, among all runs */
+  guint           repeat;       /* from 1 */
+  gboolean        repeating;    /* whether the script runs more than once */
+  GError         *error;        /* what stopped it early, if anything */
+  GDateTime      *started_at;
+  gint64          duration_us;
+} PlaytestCliRun;
+
+void            playtest_cli_run_free              (PlaytestCliRun     *run);
+char           *playtest_cli_run_title             (PlaytestCliRun     *run);
+char           *playtest_cli_describe_failed_checks (const PlaytestStepResult *result,
+                                                    const char         *separator);
+gboolean        playtest_cli_write_junit           (GPtrArray          *runs,
+                                                    const char         *path,
+                                                    GError            **error);
+gboolean        playtest_cli_write_results_json    (GPtrArray          *runs,
+                                                    const char         *path,
+                                                    GError            **error);
+gboolean        playtest_cli_write_transcript      (GPtrArray          *runs,
+                                                    PlaytestHistory    *history,
+                                                    PlaytestExportFormat format,
+                                                    const char         *path,
+                                                    GError            **error);
 
 typedef JsonNode *(*PlaytestCliListToJson) (GPtrArray *items);
 typedef void      (*PlaytestCliListPrint)  (GPtrArray *items);

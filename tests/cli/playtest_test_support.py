@@ -58,6 +58,15 @@ def parse_json(result):
         raise TestFailure(f"stdout is not JSON ({error})\n{describe(result)}") from None
 
 
+def write_work_file(folder, name, contents=None):
+    """The path of name in folder; with contents (text or bytes), the file is written first."""
+    path = os.path.join(folder, name)
+    if contents is not None:
+        with open(path, "wb" if isinstance(contents, bytes) else "w") as out:
+            out.write(contents)
+    return path
+
+
 def closed_port():
     """A port on 127.0.0.1 that nothing listens on (it was free a moment ago)."""
     with socket.socket() as sock:

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from playtest_test_support import (  # noqa: E402
     DemoServer, TestFailure, check, closed_port, expect_exit, header_only_wav, parse_json, run_cli,
-    run_tests, wav_bytes)
+    run_tests, wav_bytes, write_work_file)
 
 SAY_KEYS = {"text", "sessionID", "emotion", "action", "actions", "narrativeSectionId",
             "userQuery", "audio", "timing"}
@@ -30,11 +30,7 @@ work = tempfile.TemporaryDirectory()
 
 
 def work_file(name, contents=None):
-    path = os.path.join(work.name, name)
-    if contents is not None:
-        with open(path, "wb" if isinstance(contents, bytes) else "w") as out:
-            out.write(contents)
-    return path
+    return write_work_file(work.name, name, contents)
 
 
 def first_character():
