@@ -84,6 +84,14 @@ write_atomically (const char  *path,
 
 /* JUnit ------------------------------------------------------------------------------------ */
 
+/* Seconds with a dot whatever the locale: CI tools parse the attribute as a number. */
+static const char *
+format_seconds (char   buffer[G_ASCII_DTOSTR_BUF_SIZE],
+                double seconds)
+{
+  return g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, "%.3f", seconds);
+}
+
 typedef struct
 {
   guint tests;
@@ -170,10 +178,12 @@ append_testcase (GString        *xml,
   g_autofree char *classname = g_markup_escape_text (playtest_script_get_name (run->script), -1);
   g_autofree char *escaped_name = g_markup_escape_text (name, -1);
   PlaytestStepStatus status = result != NULL ? result->status : PLAYTEST_STEP_STATUS_SKIPPED;
+  char seconds[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_string_append_printf (xml, "    <testcase name=\"%s\" classname=\"%s\" time=\"%.3f\">\n",
+  g_string_append_printf (xml, "    <testcase name=\"%s\" classname=\"%s\" time=\"%s\">\n",
                           escaped_name, classname,
-                          result != NULL ? result->duration_ms / 1000.0 : 0.0);
+                          format_seconds (seconds, result != NULL ? result->duration_ms / 1000.0
+                                                                  : 0.0));
 
   if (status == PLAYTEST_STEP_STATUS_FAILED)
     {
@@ -210,12 +220,14 @@ append_testsuite (GString        *xml,
   g_autofree char *timestamp = run->started_at != NULL
                                  ? g_date_time_format (run->started_at, "%Y-%m-%dT%H:%M:%S")
                                  : NULL;
+  char seconds[G_ASCII_DTOSTR_BUF_SIZE];
 
   count_steps (run, &counts);
   g_string_append_printf (xml, "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" "
-                          "errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
+                          "errors=\"%u\" skipped=\"%u\" time=\"%s\"",
                           escaped_name, counts.tests, counts.failures, counts.errors,
-                          counts.skipped, run->duration_us / (double) G_USEC_PER_SEC);
+                          counts.skipped,
+                          format_seconds (seconds, run->duration_us / (double) G_USEC_PER_SEC));
   if (timestamp != NULL)
     g_string_append_printf (xml, " timestamp=\"%s\"", timestamp);
   g_string_append (xml, ">\n");
@@ -258,6 +270,7 @@ playtest_cli_write_junit (GPtrArray   *runs,
   g_autoptr(GString) xml = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   JunitCounts counts = { 0 };
   gint64 duration_us = 0;
+  char seconds[G_ASCII_DTOSTR_BUF_SIZE];
 
   for (guint i = 0; i < runs->len; i++)
     {
@@ -268,9 +281,9 @@ playtest_cli_write_junit (GPtrArray   *runs,
     }
 
   g_string_append_printf (xml, "<testsuites name=\"convai-playtest\" tests=\"%u\" "
-                          "failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
+                          "failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%s\">\n",
                           counts.tests, counts.failures, counts.errors, counts.skipped,
-                          duration_us / (double) G_USEC_PER_SEC);
+                          format_seconds (seconds, duration_us / (double) G_USEC_PER_SEC));
   for (guint i = 0; i < runs->len; i++)
     append_testsuite (xml, g_ptr_array_index (runs, i));
   g_string_append (xml, "</testsuites>\n");

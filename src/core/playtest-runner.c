@@ -350,6 +350,21 @@ finish_step (PlaytestRunner     *self,
   g_signal_emit (self, signals[SIGNAL_STEP_FINISHED], 0, self->current);
 }
 
+/* An answered step passes when every expectation held (a step without any passes). */
+static PlaytestStepStatus
+checks_status (const PlaytestStepResult *result)
+{
+  for (guint i = 0; i < result->checks->len; i++)
+    {
+      PlaytestCheck *check = g_ptr_array_index (result->checks, i);
+
+      if (!check->passed)
+        return PLAYTEST_STEP_STATUS_FAILED;
+    }
+
+  return PLAYTEST_STEP_STATUS_PASSED;
+}
+
 static void
 skip_from (PlaytestRunner *self,
            guint           first)
@@ -437,9 +452,11 @@ stop_cancelled_cb (gpointer user_data)
   if (self->task == NULL)
     return G_SOURCE_REMOVE;
 
+  /* An answer already checked keeps its verdict; one still on its way never came. */
   result = self->current < self->n_steps ? &self->results[self->current] : NULL;
   if (result != NULL && result->status == PLAYTEST_STEP_STATUS_RUNNING)
-    finish_step (self, PLAYTEST_STEP_STATUS_SKIPPED);
+    finish_step (self, self->saving != NULL ? checks_status (result)
+                                            : PLAYTEST_STEP_STATUS_SKIPPED);
 
   if (self->conversation != NULL)
     playtest_conversation_cancel (self->conversation);
@@ -519,18 +536,7 @@ next_step (PlaytestRunner *self)
 static void
 complete_step (PlaytestRunner *self)
 {
-  PlaytestStepResult *result = &self->results[self->current];
-  PlaytestStepStatus status = PLAYTEST_STEP_STATUS_PASSED;
-
-  for (guint i = 0; i < result->checks->len; i++)
-    {
-      PlaytestCheck *check = g_ptr_array_index (result->checks, i);
-
-      if (!check->passed)
-        status = PLAYTEST_STEP_STATUS_FAILED;
-    }
-
-  finish_step (self, status);
+  finish_step (self, checks_status (&self->results[self->current]));
   next_step (self);
 }
 
