@@ -16,12 +16,12 @@ build_packages=(
   libgtk-4-dev libadwaita-1-dev libespeak-ng-dev espeak-ng-data
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  scdoc
+  scdoc desktop-file-utils gtk-update-icon-cache
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 curl sox espeak-ng python3 at-spi2-core python3-pyatspi imagemagick
   python3-jsonschema
-  desktop-file-utils appstream man-db groff-base xdotool
+  appstream man-db groff-base xdotool
 )
 
 as_root() {
