@@ -51,6 +51,9 @@ struct _PlaytestRunner
   guint                    current;
   PlaytestTurn            *turn;
   PlaytestTurn            *saving;           /* its answer, waiting for the store */
+  PlaytestTurn            *saves_for;        /* the turn whose saves are counted */
+  guint                    n_saves;          /* its saves not in the store yet */
+  gboolean                 history_failed;   /* the store refused a save: wait for none */
   char                    *previous_section_id;
   gint64                   step_started_us;
   guint                    retry_source;
@@ -186,6 +189,7 @@ playtest_runner_finalize (GObject *object)
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_object (&self->turn);
   g_clear_object (&self->saving);
+  g_clear_object (&self->saves_for);
   g_clear_pointer (&self->previous_section_id, g_free);
   g_assert (self->task == NULL);
 
@@ -564,32 +568,28 @@ check_answer (PlaytestRunner *self,
     }
 }
 
-static void
-turn_completed_cb (PlaytestConversation *conversation,
-                   PlaytestTurn         *turn,
-                   PlaytestRunner       *self)
+/* A save is on its way whenever the turn completes or fails (a retried turn is saved once
+ * per try); the step ends once all of them are in, so that the run's record names the turn
+ * as stored. Without a store, or once it failed, there is nothing to wait for. */
+static gboolean
+waits_for_saves (PlaytestRunner *self)
 {
-  if (self->task == NULL || turn != self->turn)
-    return;
-
-  /* Checked now: once in the store, the turn lets go of its audio. */
-  check_answer (self, turn);
-
-  if (self->history == NULL)
-    {
-      complete_step (self);
-      return;
-    }
-
-  g_set_object (&self->saving, turn);
+  return self->history != NULL && !self->history_failed;
 }
 
 static void
-turn_saved_cb (PlaytestConversation *conversation,
-               PlaytestTurn         *turn,
-               PlaytestRunner       *self)
+note_save (PlaytestRunner *self,
+           PlaytestTurn   *turn)
 {
-  if (self->task == NULL || self->saving == NULL || turn != self->saving)
+  if (waits_for_saves (self) && turn == self->saves_for)
+    self->n_saves++;
+}
+
+/* Ends the step whose answer (or error) waited for the store, once nothing is on its way. */
+static void
+finish_saving (PlaytestRunner *self)
+{
+  if (self->saving == NULL || (waits_for_saves (self) && self->n_saves > 0))
     return;
 
   g_clear_object (&self->saving);
@@ -599,15 +599,46 @@ turn_saved_cb (PlaytestConversation *conversation,
     stop_run (self, g_error_copy (self->results[self->current].error));
 }
 
-/* Saves go in order: the error is the waiting turn's. The run goes on without the record,
- * as a manual turn does. */
+static void
+turn_completed_cb (PlaytestConversation *conversation,
+                   PlaytestTurn         *turn,
+                   PlaytestRunner       *self)
+{
+  if (self->task == NULL || turn != self->turn)
+    return;
+
+  note_save (self, turn);
+
+  /* Checked now: once in the store, the turn lets go of its audio. */
+  check_answer (self, turn);
+
+  g_set_object (&self->saving, turn);
+  finish_saving (self);
+}
+
+static void
+turn_saved_cb (PlaytestConversation *conversation,
+               PlaytestTurn         *turn,
+               PlaytestRunner       *self)
+{
+  if (self->task == NULL || turn != self->saves_for || self->n_saves == 0)
+    return;
+
+  self->n_saves--;
+  finish_saving (self);
+}
+
+/* The run goes on without the record, as a manual turn does. */
 static void
 history_error_cb (PlaytestConversation *conversation,
                   const GError         *error,
                   PlaytestRunner       *self)
 {
   g_debug ("A turn of the run is not in the history: %s", error->message);
-  turn_saved_cb (conversation, self->saving, self);
+
+  self->history_failed = TRUE;
+  if (self->task != NULL)
+    finish_saving (self);
 }
 
 static guint
@@ -668,6 +699,7 @@ turn_failed_cb (PlaytestConversation *conversation,
   if (self->task == NULL || turn != self->turn || check_cancelled (self))
     return;
 
+  note_save (self, turn);
   if (wait_rate_limit (self, error))
     return;
 
@@ -675,10 +707,8 @@ turn_failed_cb (PlaytestConversation *conversation,
   result->error = g_error_copy (error);
   finish_step (self, PLAYTEST_STEP_STATUS_ERROR);
 
-  if (self->history == NULL)
-    stop_run (self, g_error_copy (error));
-  else
-    g_set_object (&self->saving, turn);
+  g_set_object (&self->saving, turn);
+  finish_saving (self);
 }
 
 static void
@@ -695,6 +725,8 @@ send_step (PlaytestRunner           *self,
     turn = playtest_conversation_send_text (self->conversation, step->text);
 
   g_set_object (&self->turn, turn);
+  g_set_object (&self->saves_for, turn);
+  self->n_saves = 0;
   g_set_object (&result->turn, turn);
   result->conversation_id = g_strdup (playtest_conversation_get_id (self->conversation));
 }
@@ -1340,6 +1372,7 @@ playtest_runner_run_async (PlaytestRunner      *self,
   g_clear_pointer (&self->started_at, g_date_time_unref);
   self->started_at = g_date_time_new_now_utc ();
   self->n_rate_limited = 0;
+  self->history_failed = FALSE;
   self->current = 0;
   if (self->character_id == NULL)
     self->character_id = g_strdup (playtest_script_get_character_id (self->script));
