@@ -7,6 +7,9 @@
 
 #include <string.h>
 
+#include "playtest-application.h"
+#include "playtest-composer.h"
+#include "playtest-window.h"
 #include "ui-test-util.h"
 
 static gboolean
@@ -475,4 +478,100 @@ ui_test_remove_tree (const char *path)
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   remove_file_tree (file);
+}
+
+typedef struct
+{
+  PlaytestApplication *app;
+  UiTestWindowFunc     func;
+  gpointer             user_data;
+} DemoApp;
+
+/* The body runs inside g_application_run(), as the app itself would: startup, the key
+ * lookup, activation, and on the way out shutdown. */
+static gboolean
+demo_app_body_cb (gpointer user_data)
+{
+  DemoApp *demo = user_data;
+  GtkApplication *app = GTK_APPLICATION (demo->app);
+  GtkWindow *window;
+
+  ui_test_wait_for (gtk_application_get_active_window (app) != NULL);
+  window = gtk_application_get_active_window (app);
+  ui_test_wait_for (playtest_window_get_conversation (PLAYTEST_WINDOW (window)) != NULL);
+
+  demo->func (GTK_WIDGET (window), demo->user_data);
+
+  gtk_window_close (window);
+  g_application_release (G_APPLICATION (demo->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+demo_app_activate_cb (GApplication *app,
+                      DemoApp      *demo)
+{
+  g_application_hold (app);
+  g_idle_add (demo_app_body_cb, demo);
+}
+
+/**
+ * ui_test_with_demo_app:
+ * @name_template: a name for the app's history directory, ending in XXXXXX
+ * @func: what to do with the window
+ * @user_data: passed to @func
+ *
+ * Runs a new #PlaytestApplication in demo mode (`--demo`) with a history directory of its
+ * own, calls @func with its window once the window shows a conversation, then closes it and
+ * checks that the app was let go.
+ */
+void
+ui_test_with_demo_app (const char       *name_template,
+                       UiTestWindowFunc  func,
+                       gpointer          user_data)
+{
+  g_autofree char *history = ui_test_make_temp_dir (name_template);
+  DemoApp demo = { playtest_application_new (), func, user_data };
+  PlaytestApplication *app = demo.app;
+
+  g_object_set (app, "history-directory", history, "demo", TRUE, NULL);
+  /* Tests run in parallel: no single-instance negotiation on the session bus. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (demo_app_activate_cb), &demo);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
+  g_clear_object (&demo.app);
+  ui_test_wait_for (app == NULL);
+  ui_test_remove_tree (history);
+}
+
+/**
+ * ui_test_window_send_line:
+ * @window: a #PlaytestWindow
+ * @text: a line for the character
+ *
+ * Types @text into the window's composer, sends it and waits for the reply, which must
+ * come.
+ *
+ * Returns: (transfer none): the turn, complete (the conversation holds it)
+ */
+PlaytestTurn *
+ui_test_window_send_line (GtkWidget  *window,
+                          const char *text)
+{
+  PlaytestConversation *conversation = playtest_window_get_conversation (PLAYTEST_WINDOW (window));
+  GtkWidget *composer = ui_test_find_by_type (window, PLAYTEST_TYPE_COMPOSER);
+  guint position = g_list_model_get_n_items (G_LIST_MODEL (conversation));
+  g_autoptr(PlaytestTurn) turn = NULL;
+
+  playtest_composer_set_text (PLAYTEST_COMPOSER (composer), text);
+  g_assert_true (gtk_widget_activate_action (composer, "composer.send", NULL));
+  turn = g_list_model_get_item (G_LIST_MODEL (conversation), position);
+  ui_test_wait_for (ui_test_turn_is_done (turn));
+  g_assert_no_error (playtest_turn_get_error (turn));
+  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
+
+  return turn;
 }

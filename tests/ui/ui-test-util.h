@@ -80,6 +80,16 @@ void                ui_test_save_screenshot        (GtkWidget       *widget,
                                                     const char      *name);
 GtkCssProvider     *ui_test_load_app_style         (void);
 
+/* The whole app in demo mode, run as a user starts it; see ui_test_with_demo_app(). */
+typedef void (*UiTestWindowFunc) (GtkWidget *window,
+                                  gpointer   user_data);
+
+void                ui_test_with_demo_app          (const char      *name_template,
+                                                    UiTestWindowFunc func,
+                                                    gpointer         user_data);
+PlaytestTurn       *ui_test_window_send_line       (GtkWidget       *window,
+                                                    const char      *text);
+
 char               *ui_test_make_temp_dir          (const char      *name_template);
 void                ui_test_remove_tree            (const char      *path);
 
