@@ -9,8 +9,14 @@ import pathlib
 import re
 import sys
 
-MARKED = re.compile(r'(?<![A-Za-z0-9_])(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
-SOURCES = ("*.c", "*.ui", "*.gschema.xml")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+import taplib  # noqa: E402  (tests/taplib.py)
+
+# _("…"), N_, C_, NC_, ngettext, and the GLib calls that take a domain first:
+# g_dngettext (GETTEXT_PACKAGE, "…", …), g_dpgettext2 (NULL, "context", "…").
+MARKED = re.compile(r'(?<![A-Za-z0-9_])(?:(?:N?_|C_|NC_|ngettext)\s*\(\s*"'
+                    r'|g_d[a-z]*gettext2?\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*,\s*")')
+SOURCES = ("*.c", "*.h", "*.ui", "*.gschema.xml")
 # Desktop entries and AppStream metainfo always hold translatable text (Name, summary, …);
 # they are configured with the application id (.in.in) before their translations are merged.
 ALWAYS = ("*.desktop.in", "*.desktop.in.in", "*.metainfo.xml.in", "*.metainfo.xml.in.in")
@@ -22,8 +28,9 @@ marked = set()
 for pattern in SOURCES:
     for path in list((top / "src").rglob(pattern)) + list((top / "data").rglob(pattern)):
         text = path.read_text(errors="replace")
-        if path.suffix == ".c" and MARKED.search(text) or \
-           path.suffix != ".c" and 'translatable="yes"' in text:
+        if path.suffix in (".c", ".h") and MARKED.search(text) or \
+           path.suffix == ".ui" and 'translatable="yes"' in text or \
+           path.name.endswith(".gschema.xml") and re.search(r"<(summary|description)\b", text):
             marked.add(str(path.relative_to(top)))
 for pattern in ALWAYS:
     marked.update(str(path.relative_to(top)) for path in (top / "data").rglob(pattern))
@@ -32,14 +39,4 @@ checks = [
     ("every file with marked strings is in po/POTFILES.in", sorted(marked - listed)),
     ("every file in po/POTFILES.in exists", sorted(p for p in listed if not (top / p).exists())),
 ]
-print(f"1..{len(checks)}")
-failed = 0
-for number, (name, problems) in enumerate(checks, 1):
-    if problems:
-        failed += 1
-        print(f"not ok {number} - {name}")
-        for problem in problems:
-            print(f"# {problem}")
-    else:
-        print(f"ok {number} - {name}")
-sys.exit(1 if failed else 0)
+sys.exit(taplib.report(checks))
