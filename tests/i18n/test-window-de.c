@@ -1,0 +1,140 @@
+/* test-window-de.c: the app's window in German, as a German user starts it
+ *
+ * Runs the app in process with LANGUAGE=de and the translations compiled into the build tree,
+ * on the demo characters: the window, its menu and a conversation of two turns must read in
+ * German, and no label in the header bar, the demo bar, the side panel or the composer may be
+ * cut short at the default window size (German words are longer). With
+ * PLAYTEST_SCREENSHOT_DIR set, saves window-de.png for people to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "playtest-window.h"
+#include "ui-test-util.h"
+
+static const char *
+label_text (PlaytestWindow *window,
+            const char     *buildable_id)
+{
+  GtkWidget *label = ui_test_find_by_id (GTK_WIDGET (window), buildable_id);
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* The labels under @root that are on screen and shortened with "…" to fit; the session id
+ * is left out, it is shortened by design (the copy button beside it has all of it). */
+static void
+collect_ellipsized (GtkWidget *root,
+                    GString   *found)
+{
+  if (!gtk_widget_get_mapped (root)
+      || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), "session_label") == 0)
+    return;
+
+  if (GTK_IS_LABEL (root) && gtk_label_get_ellipsize (GTK_LABEL (root)) != PANGO_ELLIPSIZE_NONE
+      && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))))
+    g_string_append_printf (found, " “%s”", gtk_label_get_text (GTK_LABEL (root)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_ellipsized (child, found);
+}
+
+static void
+assert_nothing_cut_short (PlaytestWindow *window,
+                          const char     *buildable_id)
+{
+  GtkWidget *part = ui_test_find_by_id (GTK_WIDGET (window), buildable_id);
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  g_assert_nonnull (part);
+  collect_ellipsized (part, found);
+  if (found->len > 0)
+    g_error ("Labels cut short in %s:%s", buildable_id, found->str);
+}
+
+static void
+assert_menu_in_german (PlaytestWindow *window)
+{
+  GtkWidget *menu_button = ui_test_find_by_id (GTK_WIDGET (window), "menu_button");
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  GMenuModel *first_section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_autofree char *first = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (first_section, 0, G_MENU_ATTRIBUTE_LABEL,
+                                                  "s", &first));
+  g_assert_cmpstr (first, ==, "_Neue Sitzung");
+  g_object_unref (first_section);
+}
+
+static void
+window_in_german (GtkWidget *widget,
+                  gpointer   user_data)
+{
+  PlaytestWindow *window = PLAYTEST_WINDOW (widget);
+  GtkWidget *new_session = ui_test_find_by_id (GTK_WIDGET (window), "new_session_button");
+  PlaytestTurn *turn;
+
+  /* The header bar, the demo bar and the empty conversation. */
+  g_assert_true (GTK_IS_BUTTON (new_session));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (new_session)), ==, "Neue Sitzung");
+  g_assert_true (ui_test_has_label (new_session, "Neue Sitzung"));
+  g_assert_null (ui_test_find_by_label (GTK_WIDGET (window), "New Session"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (new_session), ==,
+                   "Eine neue Sitzung beginnen (Strg+N)");
+  g_assert_cmpstr (label_text (window, "session_label"), ==, "Neue Sitzung");
+  g_assert_nonnull (strstr (label_text (window, "bar_label"), "Demo-Figuren"));
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (window), "Sagen Sie Hallo zu "));
+  g_assert_nonnull (ui_test_find_by_label (GTK_WIDGET (window), "Nachricht"));
+  assert_menu_in_german (window);
+
+  /* A conversation: the state panel and the timeline speak German too. */
+  ui_test_window_send_line (widget, "Good evening!");
+  turn = ui_test_window_send_line (widget, "Have you seen a ring?");
+  g_assert_nonnull (playtest_turn_get_reply_text (turn));
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (window), "Aktuelle Emotion"));
+  g_assert_nonnull (ui_test_find_by_label (GTK_WIDGET (window), "Zeitleiste der Erzählung"));
+  g_assert_null (ui_test_find_text (GTK_WIDGET (window), "Current Emotion"));
+
+  ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  assert_nothing_cut_short (window, "header_bar");
+  assert_nothing_cut_short (window, "bar_revealer");
+  assert_nothing_cut_short (window, "state_panel");
+  assert_nothing_cut_short (window, "composer");
+
+  ui_test_save_screenshot (GTK_WIDGET (window), "window-de");
+}
+
+static void
+test_window_in_german (void)
+{
+  ui_test_with_demo_app ("test-window-de-XXXXXX", window_in_german, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* What a German user's session has; LANGUAGE works with the C.UTF-8 locale of the tests,
+   * so no German locale needs to be generated on the machine. */
+  g_setenv ("LANGUAGE", "de", TRUE);
+  setlocale (LC_ALL, "");
+  /* The catalogue compiled in the build tree, not the installed one. */
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/i18n/de/window", test_window_in_german);
+
+  return g_test_run ();
+}
