@@ -238,7 +238,23 @@ edit_distance (const char *a,
   return row[len_b];
 }
 
-/* The known key a typo most likely meant, or %NULL when none is close. */
+static void
+consider_key (const char  *key,
+              const char  *candidate,
+              const char **best,
+              guint       *best_distance)
+{
+  guint distance = edit_distance (key, candidate);
+
+  if (distance < *best_distance)
+    {
+      *best = candidate;
+      *best_distance = distance;
+    }
+}
+
+/* The known key a typo most likely meant, or %NULL when none is close: a slip of a
+ * character or two, a few more in a long key. */
 static const char *
 nearest_key (const char         *key,
              const char * const *known,
@@ -249,11 +265,9 @@ nearest_key (const char         *key,
   guint best_distance = MAX (2, strlen (key) / 4) + 1;
 
   for (gsize i = 0; known != NULL && known[i] != NULL; i++)
-    if (edit_distance (key, known[i]) < best_distance)
-      best_distance = edit_distance (key, (best = known[i]));
+    consider_key (key, known[i], &best, &best_distance);
   for (gsize i = 0; i < n_more; i++)
-    if (edit_distance (key, more[i].key) < best_distance)
-      best_distance = edit_distance (key, (best = more[i].key));
+    consider_key (key, more[i].key, &best, &best_distance);
 
   return best;
 }
@@ -509,22 +523,30 @@ read_step_kind (JsonObject       *object,
                 PlaytestStepKind *kind,
                 GError          **error)
 {
-  static const char * const kinds[] = { "say", "audio", "new_session" };
+  static const struct
+  {
+    const char       *key;
+    PlaytestStepKind  kind;
+  } kinds[] = {
+    { "say", PLAYTEST_STEP_SAY },
+    { "audio", PLAYTEST_STEP_AUDIO },
+    { "new_session", PLAYTEST_STEP_NEW_SESSION },
+  };
   const char *found = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      if (!json_object_has_member (object, kinds[i]))
+      if (!json_object_has_member (object, kinds[i].key))
         continue;
       if (found != NULL)
         {
           script_error (error, where, PLAYTEST_SCRIPT_ERROR_INVALID_VALUE,
                         _("“%s” and “%s” cannot be in one step; make them two steps"), found,
-                        kinds[i]);
+                        kinds[i].key);
           return FALSE;
         }
-      found = kinds[i];
-      *kind = (PlaytestStepKind) i;
+      found = kinds[i].key;
+      *kind = kinds[i].kind;
     }
 
   if (found == NULL)
