@@ -132,6 +132,7 @@ typedef struct
 
 void            playtest_cli_run_free              (PlaytestCliRun     *run);
 char           *playtest_cli_run_title             (PlaytestCliRun     *run);
+char           *playtest_cli_run_name              (PlaytestCliRun     *run);
 char           *playtest_cli_describe_failed_checks (const PlaytestStepResult *result,
                                                     const char         *separator);
 gboolean        playtest_cli_write_junit           (GPtrArray          *runs,

@@ -48,9 +48,17 @@ playtest_cli_run_title (PlaytestCliRun *run)
   return g_strdup_printf ("%s #%u", name, run->repeat);
 }
 
-/* The script's own name, with the repeat when there are several: JUnit's suite names. */
-static char *
-run_suite_name (PlaytestCliRun *run)
+/**
+ * playtest_cli_run_name:
+ * @run: a run of `run`
+ *
+ * Names the run for people: the script's own name, and which repeat it is when there are
+ * several ("Innkeeper smoke (run 2)"), as in JUnit suites and transcripts.
+ *
+ * Returns: (transfer full): the name
+ */
+char *
+playtest_cli_run_name (PlaytestCliRun *run)
 {
   const char *name = playtest_script_get_name (run->script);
 
@@ -215,7 +223,7 @@ append_testsuite (GString        *xml,
                   PlaytestCliRun *run)
 {
   JunitCounts counts = { 0 };
-  g_autofree char *name = run_suite_name (run);
+  g_autofree char *name = playtest_cli_run_name (run);
   g_autofree char *escaped_name = g_markup_escape_text (name, -1);
   g_autofree char *timestamp = run->started_at != NULL
                                  ? g_date_time_format (run->started_at, "%Y-%m-%dT%H:%M:%S")
@@ -387,7 +395,7 @@ add_run_sessions (GPtrArray       *sessions,
 {
   GPtrArray *ids = playtest_runner_get_conversation_ids (run->runner);
   GHashTable *names = playtest_runner_get_section_names (run->runner);
-  g_autofree char *title = run_suite_name (run);
+  g_autofree char *title = playtest_cli_run_name (run);
   GHashTableIter iter;
   gpointer key, value;
 

@@ -271,7 +271,7 @@ show_progress (RunState       *state,
                PlaytestCliRun *run,
                const char     *what)
 {
-  g_autofree char *title = playtest_cli_run_title (run);
+  g_autofree char *title = playtest_cli_run_name (run);
 
   if (!state->progress)
     return;
