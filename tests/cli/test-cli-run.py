@@ -7,7 +7,9 @@ its own demo backend, and a counting server for "nothing is sent". Prints TAP.""
 import http.server
 import json
 import os
+import pty
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -308,6 +310,35 @@ def test_transcripts():
     text = json.dumps(read_json(as_json))
     check("Welcome to the Gilded Goose" in text and "Pour Ale" in text,
           "the JSON transcript lacks the replies")
+
+
+def test_progress_line_on_a_terminal():
+    """On a terminal, a line rewritten in place stands for the passing steps; failures stay."""
+    main_fd, child_fd = pty.openpty()
+    environment = dict(os.environ, CONVAI_API_KEY="")
+    process = subprocess.Popen(
+        [os.environ["PLAYTEST_CLI"], "run", "--base-url", demo.url,
+         "--history", history_dir("terminal"), STARSHIP, MOOD_BROKEN],
+        stdin=child_fd, stdout=child_fd, stderr=child_fd, env=environment)
+    os.close(child_fd)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(main_fd)
+    status = process.wait(timeout=60)
+    text = output.decode(errors="replace")
+    check(status == 1, f"exit status {status} on a terminal:\n{text}")
+    check("[1/2] Starship smoke · step 1/1 …" in text, f"no progress line:\n{text!r}")
+    check("\r\033[K" in text, f"the progress line is not rewritten in place:\n{text!r}")
+    check("PASS " not in text, f"passing steps printed on a terminal:\n{text!r}")
+    check("FAIL run-mood-broken.json step 1" in text, f"the failure did not stay:\n{text!r}")
+    check("2 scripts, 3 steps: 2 passed, 1 failed" in text, f"no summary:\n{text!r}")
 
 
 # --- jobs, repeat, shard --------------------------------------------------------------------
