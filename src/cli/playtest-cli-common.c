@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -75,7 +74,8 @@ find_command (const char *name)
  * @argc: the number of arguments
  * @argv: (array length=argc): the arguments, the program name first
  *
- * Runs `convai-playtest-cli`: reads the command from @argv and hands the rest to it.
+ * Runs `convai-playtest-cli`: reads the command from @argv and hands the rest to it. The
+ * caller has set the locale and bound the text domain (main.c binds the installed one).
  *
  * Returns: the exit status, a #PlaytestCliExit
  */
@@ -93,11 +93,6 @@ playtest_cli_main (int    argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
   description = describe_commands ();
   context = playtest_cli_context_new (NULL, _("COMMAND [OPTION…]"),
