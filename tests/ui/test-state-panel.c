@@ -270,43 +270,14 @@ test_intensity_and_sequence_from_history (Fixture       *fixture,
   g_assert_null (ui_test_find_by_label (fixture->panel, "Wave"));
 }
 
+/* The words themselves are the core's (tests/unit/test-emotion.c); here, their colours. */
 static void
-test_emotion_parsing (void)
+test_emotion_colours (void)
 {
-  guint intensity = 99;
-  g_autofree char *happy = playtest_emotion_parse ("happy 2", &intensity);
-  g_autofree char *joy = NULL;
-  g_autofree char *object = NULL;
-  g_autofree char *level = NULL;
-  g_autofree char *colon = NULL;
-
-  g_assert_cmpstr (happy, ==, "happy");
-  g_assert_cmpuint (intensity, ==, 2);
-
-  joy = playtest_emotion_parse ("joy", &intensity);
-  g_assert_cmpstr (joy, ==, "joy");
-  g_assert_cmpuint (intensity, ==, 0);
-
-  colon = playtest_emotion_parse ("Anger:3", &intensity);
-  g_assert_cmpstr (colon, ==, "Anger");
-  g_assert_cmpuint (intensity, ==, 3);
-
-  /* Out of the 1–3 scale, or not a label: shown as it arrived. */
-  level = playtest_emotion_parse ("level 7", &intensity);
-  g_assert_cmpstr (level, ==, "level 7");
-  g_assert_cmpuint (intensity, ==, 0);
-  object = playtest_emotion_parse ("{\"emotion\": \"fear\", \"level\": 2}", &intensity);
-  g_assert_cmpstr (object, ==, "{\"emotion\": \"fear\", \"level\": 2}");
-  g_assert_cmpuint (intensity, ==, 0);
-
-  g_assert_cmpstr (playtest_emotion_get_family ("Happy 2"), ==, "joy");
-  g_assert_cmpstr (playtest_emotion_get_family ("{\"emotion\": \"fear\"}"), ==, "fear");
-  g_assert_cmpstr (playtest_emotion_get_family ("very sad"), ==, "sadness");
-  g_assert_cmpstr (playtest_emotion_get_family ("trust"), ==, "trust");
-  g_assert_cmpstr (playtest_emotion_get_family ("bewildered"), ==, "neutral");
-  g_assert_cmpstr (playtest_emotion_get_family (NULL), ==, "neutral");
+  g_assert_cmpstr (playtest_emotion_get_css_class ("Happy 2"), ==, "emotion-joy");
   g_assert_cmpstr (playtest_emotion_get_css_class ("anticipation"), ==, "emotion-anticipation");
   g_assert_cmpstr (playtest_emotion_get_css_class ("???"), ==, "emotion-neutral");
+  g_assert_cmpstr (playtest_emotion_get_css_class (NULL), ==, "emotion-neutral");
 }
 
 /* Inspector --------------------------------------------------------------------------------- */
@@ -495,7 +466,7 @@ main (int   argc,
   ADD ("/state-panel/inspector", test_inspector);
   ADD ("/state-panel/screenshots", test_screenshots);
 #undef ADD
-  g_test_add_func ("/state-panel/emotion-parsing", test_emotion_parsing);
+  g_test_add_func ("/state-panel/emotion-colours", test_emotion_colours);
 
   return g_test_run ();
 }
