@@ -1123,7 +1123,8 @@ step_from_voice_turn (PlaytestTurn *turn,
  * change of session id between turns a `new_session` step. What each answer showed becomes
  * what the step expects: its emotion (without intensity), its section, its actions, and audio
  * when it had some — not its text, which varies from run to run. Turns that failed or were
- * not answered are left out.
+ * not answered are left out. A recording still only in memory has no audio_file until the
+ * script is saved; one the history store keeps is copied beside the script then.
  *
  * Returns: (transfer full): the script, not saved yet
  */
