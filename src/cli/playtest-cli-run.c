@@ -44,7 +44,8 @@ typedef struct
 typedef struct
 {
   RunOptions       *options;
-  PlaytestClient   *client;
+  GPtrArray        *clients;        /* PlaytestClient, one per job */
+  GQueue            idle_clients;   /* those no run uses now */
   PlaytestHistory  *history;
   GPtrArray        *runs;           /* PlaytestCliRun, in order */
   GMainLoop        *loop;
@@ -76,7 +77,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
 static void
 run_state_clear (RunState *state)
 {
-  g_clear_object (&state->client);
+  g_queue_clear (&state->idle_clients);
+  g_clear_pointer (&state->clients, g_ptr_array_unref);
   g_clear_object (&state->history);
   g_clear_pointer (&state->runs, g_ptr_array_unref);
   g_clear_pointer (&state->loop, g_main_loop_unref);
@@ -399,6 +401,8 @@ run_done_cb (GObject      *source,
     }
 
   run->duration_us = g_get_monotonic_time () - run->duration_us;
+  g_queue_push_tail (&state->idle_clients,
+                     g_object_get_data (G_OBJECT (runner), "playtest-cli-run-client"));
   state->n_running--;
   state->n_done++;
   start_next (state);
@@ -408,7 +412,10 @@ static void
 start_run (RunState       *state,
            PlaytestCliRun *run)
 {
-  run->runner = playtest_runner_new (state->client, state->history, run->script);
+  PlaytestClient *client = g_queue_pop_head (&state->idle_clients);
+
+  run->runner = playtest_runner_new (client, state->history, run->script);
+  g_object_set_data (G_OBJECT (run->runner), "playtest-cli-run-client", client);
   playtest_runner_set_character_id (run->runner, state->options->character);
   playtest_runner_set_audio_loader (run->runner, playtest_audio_convert_file_async,
                                     playtest_audio_convert_file_finish);
@@ -635,6 +642,30 @@ check_report_folders (RunOptions *options,
   return TRUE;
 }
 
+/* A client per job: a client's connections to one host are few, and jobs must not wait for
+ * each other's replies. */
+static gboolean
+make_clients (RunState   *state,
+              RunOptions *options,
+              int        *exit_status)
+{
+  state->clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_queue_init (&state->idle_clients);
+
+  for (int i = 0; i < options->jobs; i++)
+    {
+      PlaytestClient *client = playtest_cli_client_new (&options->common, "run", exit_status);
+
+      if (client == NULL)
+        return FALSE;
+
+      g_ptr_array_add (state->clients, client);
+      g_queue_push_tail (&state->idle_clients, client);
+    }
+
+  return TRUE;
+}
+
 static PlaytestHistory *
 open_history (RunOptions *options,
               int        *exit_status)
@@ -688,8 +719,7 @@ playtest_cli_run (int    argc,
   if (scripts == NULL)
     return exit_status;
 
-  state.client = playtest_cli_client_new (&options.common, "run", &exit_status);
-  if (state.client == NULL)
+  if (!make_clients (&state, &options, &exit_status))
     return exit_status;
 
   state.history = open_history (&options, &exit_status);

@@ -368,6 +368,20 @@ def test_jobs_each_own_session():
     check(len(sessions) == 4, f"expected 4 sessions (one new_session), got {len(sessions)}")
 
 
+def test_jobs_do_not_wait_for_each_other():
+    """Two slow characters do not hold up a third run: each job has connections of its own."""
+    slow = [script(f"slow-{n}.json", {"name": f"Slow {n}", "character": "demo-mira",
+                                      "steps": [{"say": "Hello [demo:delay=3000]"}]})
+            for n in (1, 2)]
+    fast = script("fast.json", {"name": "Fast", "character": "demo-borin",
+                                "steps": [{"say": "I need a sword"}]})
+    result = run("--jobs", "3", *slow, fast)
+    expect_exit(result, 0, "run --jobs 3 with slow replies")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("PASS ")]
+    check(len(lines) == 3 and lines[0].startswith("PASS fast.json"),
+          "the fast run waited for the slow ones", result)
+
+
 def test_repeat():
     report = work_file("repeat.json")
     junit = work_file("repeat.xml")
