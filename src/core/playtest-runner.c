@@ -389,16 +389,13 @@ save_run (PlaytestRunner *self)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
+  GFile *file = playtest_script_get_file (self->script);
   PlaytestScriptRun run = { 0 };
 
   if (self->history == NULL || self->conversation_ids->len == 0)
     return;
 
   node = playtest_runner_results_to_json (self);
-  file = playtest_script_get_file (self->script) != NULL
-           ? g_object_ref (playtest_script_get_file (self->script)) : NULL;
-
   run.script_name = (char *) playtest_script_get_name (self->script);
   run.script_path = file != NULL ? g_file_get_path (file) : NULL;
   g_ptr_array_add (self->conversation_ids, NULL);
