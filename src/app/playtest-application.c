@@ -315,6 +315,7 @@ set_accels (GtkApplication *app)
     { "win.show-help-overlay", { NULL } },
     { "win.new-session", { "<Control>n", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.export-session", { "<Control><Shift>e", NULL } },
     { "win.toggle-side-panel", { "F9", NULL } },
     { "win.presentation", { "F11", NULL } },
     { "win.focus-composer", { "<Control>l", NULL } },

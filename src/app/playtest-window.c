@@ -13,6 +13,7 @@
 #include "playtest-audio-device.h"
 #include "playtest-playback.h"
 #include "playtest-conversation-view.h"
+#include "playtest-export.h"
 #include "playtest-search-window.h"
 #include "playtest-state-panel.h"
 #include "playtest-timeline.h"
@@ -88,6 +89,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void set_conversation (PlaytestWindow       *self,
                               PlaytestConversation *conversation);
+static void update_export_action (PlaytestWindow *self);
 
 /* Toasts and notices ----------------------------------------------------------------------- */
 
@@ -381,6 +383,7 @@ conversation_items_changed_cb (PlaytestWindow *self,
 
   update_session_label (self);
   update_presentation_labels (self);
+  update_export_action (self);
 }
 
 static void
@@ -786,6 +789,7 @@ set_conversation (PlaytestWindow       *self,
   sync_character_selection (self);
   update_session_label (self);
   update_presentation_labels (self);
+  update_export_action (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONVERSATION]);
 }
 
@@ -1180,29 +1184,40 @@ add_character_action_cb (GSimpleAction *action,
 
 /* Send Audio File…: any file GStreamer can decode, converted to the WAV the service wants. */
 
-/* What a conversion needs to report back: the file's name is in any error message. */
+/* What a conversion (or an export) needs to report back: the file's name is in any message. */
 typedef struct
 {
   PlaytestWindow *window;
   GFile          *file;
-} AudioFileSend;
+} FileJob;
 
-static void
-audio_file_send_free (AudioFileSend *send)
+static FileJob *
+file_job_new (PlaytestWindow *window,
+              GFile          *file)
 {
-  g_object_unref (send->window);
-  g_object_unref (send->file);
-  g_free (send);
+  FileJob *job = g_new0 (FileJob, 1);
+
+  job->window = g_object_ref (window);
+  job->file = g_object_ref (file);
+  return job;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudioFileSend, audio_file_send_free)
+static void
+file_job_free (FileJob *job)
+{
+  g_object_unref (job->window);
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileJob, file_job_free)
 
 static void
 audio_file_converted_cb (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(AudioFileSend) send = user_data;
+  g_autoptr(FileJob) send = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) wav = playtest_audio_convert_file_finish (result, &error);
   g_autofree char *name = NULL;
@@ -1230,13 +1245,8 @@ audio_file_chosen_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   if (file != NULL)
-    {
-      AudioFileSend *send = g_new0 (AudioFileSend, 1);
-
-      send->window = g_object_ref (self);
-      send->file = g_object_ref (file);
-      playtest_audio_convert_file_async (file, NULL, audio_file_converted_cb, send);
-    }
+    playtest_audio_convert_file_async (file, NULL, audio_file_converted_cb,
+                                       file_job_new (self, file));
 
   g_object_unref (dialog);
 }
@@ -1264,6 +1274,331 @@ send_audio_file_action_cb (GSimpleAction *action,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (audio_file_chosen_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Export Session…: the session shown, from the history, as Markdown or JSON (with audio). */
+
+static const char *
+export_format_extension (PlaytestExportFormat format)
+{
+  return format == PLAYTEST_EXPORT_JSON ? ".json" : ".md";
+}
+
+/* Enabled once the session has a turn: before that there is nothing in the history. */
+static void
+update_export_action (PlaytestWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-session");
+  gboolean has_turns = self->conversation != NULL &&
+                       g_list_model_get_n_items (G_LIST_MODEL (self->conversation)) > 0;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               has_turns && self->app != NULL && get_history (self) != NULL);
+}
+
+static const char *
+current_character_name (PlaytestWindow *self)
+{
+  const char *id = current_character_id (self);
+  PlaytestCharacterItem *item = id != NULL ? playtest_character_list_lookup (self->characters,
+                                                                             id)
+                                           : NULL;
+
+  return item != NULL ? playtest_character_item_get_name (item) : id;
+}
+
+/* "Mira the Innkeeper-2026-11-29.md": who and when, as a file manager sorts them. */
+static char *
+export_suggested_name (PlaytestWindow       *self,
+                       PlaytestExportFormat  format)
+{
+  g_autoptr(PlaytestTurn) first = g_list_model_get_item (G_LIST_MODEL (self->conversation), 0);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *who = g_strdup (current_character_name (self));
+
+  local = g_date_time_to_local (first != NULL ? playtest_turn_get_sent_at (first) : now);
+  date = g_date_time_format (local, "%Y-%m-%d");
+  g_strdelimit (who, "/\\:", '-');
+
+  return g_strconcat (who, "-", date, export_format_extension (format), NULL);
+}
+
+static void
+export_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(FileJob) job = user_data;
+  PlaytestWindow *self = job->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *folder_uri = NULL;
+  AdwToast *toast;
+
+  if (!playtest_export_write_finish (result, &error))
+    {
+      if (!is_cancelled (error))
+        add_toast (self, error->message, 0);
+      return;
+    }
+
+  name = g_file_get_basename (job->file);
+  folder = g_file_get_parent (job->file);
+  folder_uri = g_file_get_uri (folder);
+  /* Translators: %s is the name of the file a session was exported to */
+  message = g_strdup_printf (_("Exported to “%s”"), name);
+  toast = toast_new (message, 5);
+  adw_toast_set_button_label (toast, _("Open Folder"));
+  adw_toast_set_action_name (toast, "win.open-folder");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (folder_uri));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+export_start (PlaytestWindow       *self,
+              GFile                *output,
+              PlaytestExportFormat  format)
+{
+  PlaytestHistory *history = get_history (self);
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+  PlaytestExportSession *session;
+
+  session = playtest_export_session_load (history,
+                                          playtest_conversation_get_id (self->conversation),
+                                          &error);
+  if (session == NULL)
+    {
+      add_toast (self, error->message, 0);
+      return;
+    }
+  session->character_name = g_strdup (current_character_name (self));
+  sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) playtest_export_session_free);
+  g_ptr_array_add (sessions, session);
+
+  playtest_export_write_async (sessions, format, self->section_names, output,
+                               self->cancellable, export_written_cb, file_job_new (self, output));
+}
+
+/* A turn that came back is saved a moment later, by the history's writer thread: an export
+ * asked for meanwhile waits for it, so that the file has every turn the window shows. */
+static gboolean
+has_unsaved_turns (PlaytestConversation *conversation)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (conversation));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PlaytestTurn) turn = g_list_model_get_item (G_LIST_MODEL (conversation), i);
+      PlaytestTurnState state = playtest_turn_get_state (turn);
+
+      if ((state == PLAYTEST_TURN_COMPLETE || state == PLAYTEST_TURN_FAILED) &&
+          playtest_turn_get_id (turn) <= 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  FileJob              *job;
+  PlaytestExportFormat  format;
+} PendingExport;
+
+static void
+pending_export_free (gpointer  data,
+                     GClosure *closure)
+{
+  PendingExport *pending = data;
+
+  file_job_free (pending->job);
+  g_free (pending);
+}
+
+static void
+pending_export_run (PlaytestConversation *conversation,
+                    PendingExport        *pending)
+{
+  PlaytestWindow *self = pending->job->window;
+
+  /* Only for the conversation still shown: the user asked to export what they saw. */
+  if (self->conversation == conversation)
+    export_start (self, pending->job->file, pending->format);
+  g_signal_handlers_disconnect_by_data (conversation, pending);
+}
+
+static void
+export_turn_saved_cb (PlaytestConversation *conversation,
+                      PlaytestTurn         *turn,
+                      PendingExport        *pending)
+{
+  if (!has_unsaved_turns (conversation))
+    pending_export_run (conversation, pending);
+}
+
+/* A save that failed never gives its turn an id: the export goes ahead without it. */
+static void
+export_history_error_cb (PlaytestConversation *conversation,
+                         const GError         *error,
+                         PendingExport        *pending)
+{
+  pending_export_run (conversation, pending);
+}
+
+/**
+ * playtest_window_export_session:
+ * @self: a #PlaytestWindow
+ * @output: the file to write
+ * @format: Markdown or JSON
+ *
+ * Exports the session shown, as the history has it, to @output (JSON writes its audio into
+ * a folder beside it), without blocking the window; says how it went in a toast. This is
+ * what Export Session… does with the file chosen.
+ */
+void
+playtest_window_export_session (PlaytestWindow       *self,
+                                GFile                *output,
+                                PlaytestExportFormat  format)
+{
+  PendingExport *pending;
+
+  g_return_if_fail (PLAYTEST_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (output));
+
+  if (get_history (self) == NULL || self->conversation == NULL)
+    {
+      add_toast (self, _("Export needs the history, which could not be opened"), 5);
+      return;
+    }
+
+  if (!has_unsaved_turns (self->conversation))
+    {
+      export_start (self, output, format);
+      return;
+    }
+
+  pending = g_new0 (PendingExport, 1);
+  pending->job = file_job_new (self, output);
+  pending->format = format;
+  /* One closure owns the pending export; the other only shares it. */
+  g_signal_connect (self->conversation, "history-error", G_CALLBACK (export_history_error_cb),
+                    pending);
+  g_signal_connect_data (self->conversation, "turn-saved", G_CALLBACK (export_turn_saved_cb),
+                         pending, pending_export_free, 0);
+}
+
+/* The format the name says, else the filter chosen, whose extension the name then gets. */
+static GFile *
+export_file_and_format (GtkFileChooser       *chooser,
+                        PlaytestExportFormat *format)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *name = NULL;
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *with_extension = NULL;
+
+  if (file == NULL)
+    return NULL;
+
+  name = g_file_get_basename (file);
+  if (playtest_export_format_from_path (name, format))
+    return g_steal_pointer (&file);
+
+  filter = gtk_file_chooser_get_filter (chooser);
+  *format = filter != NULL && g_object_get_data (G_OBJECT (filter), "playtest-json") != NULL
+              ? PLAYTEST_EXPORT_JSON : PLAYTEST_EXPORT_MARKDOWN;
+  parent = g_file_get_parent (file);
+  with_extension = g_strconcat (name, export_format_extension (*format), NULL);
+  return g_file_get_child (parent, with_extension);
+}
+
+static void
+export_file_chosen_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       PlaytestWindow  *self)
+{
+  PlaytestExportFormat format = PLAYTEST_EXPORT_MARKDOWN;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = export_file_and_format (GTK_FILE_CHOOSER (dialog), &format);
+  if (file != NULL)
+    playtest_window_export_session (self, file, format);
+
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+export_filter_new (const char *name,
+                   const char *mime_type,
+                   const char *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_filter_add_pattern (filter, pattern);
+  return filter;
+}
+
+static void
+export_session_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+  g_autoptr(GtkFileFilter) markdown = NULL;
+  g_autoptr(GtkFileFilter) json = NULL;
+  g_autofree char *suggested = NULL;
+  GtkFileChooserNative *dialog;
+
+  if (self->conversation == NULL)
+    return;
+
+  dialog = gtk_file_chooser_native_new (_("Export Session"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  markdown = export_filter_new (_("Markdown transcript"), "text/markdown", "*.md");
+  json = export_filter_new (_("JSON, with the audio in a folder beside it"), "application/json",
+                            "*.json");
+  g_object_set_data (G_OBJECT (json), "playtest-json", GINT_TO_POINTER (TRUE));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), markdown);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), json);
+  suggested = export_suggested_name (self, PLAYTEST_EXPORT_MARKDOWN);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (export_file_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+folder_opened_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PlaytestWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && !is_cancelled (error))
+    add_toast (self, error->message, 5);
+}
+
+static void
+open_folder_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+
+  g_app_info_launch_default_for_uri_async (g_variant_get_string (parameter, NULL), NULL,
+                                           self->cancellable, folder_opened_cb,
+                                           g_object_ref (self));
 }
 
 /* Playback --------------------------------------------------------------------------------- */
@@ -1392,6 +1727,8 @@ static const GActionEntry win_actions[] = {
   { "stop-audio", stop_audio_action_cb },
   { "toggle-mute", NULL, NULL, "false", toggle_mute_change_state_cb },
   { "send-audio-file", send_audio_file_action_cb },
+  { "export-session", export_session_action_cb },
+  { "open-folder", open_folder_action_cb, "s" },
 };
 
 /* Past sessions ---------------------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include "playtest-application.h"
 #include "playtest-character-list.h"
 #include "playtest-conversation.h"
+#include "playtest-export.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,8 @@ void                   playtest_window_set_presentation   (PlaytestWindow      *
 void                   playtest_window_open_conversation  (PlaytestWindow      *self,
                                                            const char          *conversation_id,
                                                            gint64               turn_id);
+void                   playtest_window_export_session     (PlaytestWindow      *self,
+                                                           GFile               *output,
+                                                           PlaytestExportFormat format);
 
 G_END_DECLS

@@ -954,3 +954,120 @@ playtest_export_write (GPtrArray             *sessions,
 
   return TRUE;
 }
+
+/* Writing without blocking ----------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray            *sessions;
+  PlaytestExportFormat  format;
+  GHashTable           *section_names;
+  GFile                *output;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_ptr_array_unref (job->sessions);
+  g_clear_pointer (&job->section_names, g_hash_table_unref);
+  g_object_unref (job->output);
+  g_free (job);
+}
+
+/* The caller's table may change while the thread reads (the window learns a character's
+ * sections late): the thread reads a copy. */
+static GHashTable *
+copy_section_names (GHashTable *section_names)
+{
+  GHashTable *copy;
+  GHashTableIter iter;
+  gpointer id, name;
+
+  if (section_names == NULL)
+    return NULL;
+
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, section_names);
+  while (g_hash_table_iter_next (&iter, &id, &name))
+    g_hash_table_insert (copy, g_strdup (id), g_strdup (name));
+
+  return copy;
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  GError *error = NULL;
+
+  if (playtest_export_write (job->sessions, job->format, job->section_names, job->output,
+                             &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * playtest_export_write_async:
+ * @sessions: (element-type PlaytestExportSession): the sessions, in order; they must not
+ *   change until @callback runs (sessions from playtest_export_session_load() are the
+ *   caller's alone)
+ * @format: Markdown or JSON
+ * @section_names: (nullable) (element-type utf8 utf8): section id → name (copied)
+ * @output: the file to write
+ * @cancellable: (nullable): cancels the wait: the result is then %G_IO_ERROR_CANCELLED,
+ *   whether or not the files were written
+ * @callback: (scope async): called on this thread's main context when written
+ * @user_data: data for @callback
+ *
+ * Like playtest_export_write(), in a worker thread: copying a long session's audio takes a
+ * while, and a window must not freeze meanwhile.
+ */
+void
+playtest_export_write_async (GPtrArray            *sessions,
+                             PlaytestExportFormat  format,
+                             GHashTable           *section_names,
+                             GFile                *output,
+                             GCancellable         *cancellable,
+                             GAsyncReadyCallback   callback,
+                             gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteJob *job;
+
+  g_return_if_fail (sessions != NULL);
+  g_return_if_fail (G_IS_FILE (output));
+
+  job = g_new0 (WriteJob, 1);
+  job->sessions = g_ptr_array_ref (sessions);
+  job->format = format;
+  job->section_names = copy_section_names (section_names);
+  job->output = g_object_ref (output);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, playtest_export_write_async);
+  g_task_set_name (task, "[playtest] export");
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/**
+ * playtest_export_write_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error, as playtest_export_write()
+ *
+ * Returns: %TRUE when written, %FALSE with @error set
+ */
+gboolean
+playtest_export_write_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, playtest_export_write_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -46,6 +46,16 @@ gboolean               playtest_export_write           (GPtrArray              *
                                                         GFile                  *output,
                                                         GError                **error);
 
+void                   playtest_export_write_async     (GPtrArray              *sessions,
+                                                        PlaytestExportFormat    format,
+                                                        GHashTable             *section_names,
+                                                        GFile                  *output,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+gboolean               playtest_export_write_finish    (GAsyncResult           *result,
+                                                        GError                **error);
+
 /* The transcript as text (standard output); JSON made this way has no audio files. */
 char                  *playtest_export_to_string       (GPtrArray              *sessions,
                                                         PlaytestExportFormat    format,

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "playtest-application.h"
@@ -1138,6 +1139,91 @@ test_composer_ignores_blank_lines (void)
   g_object_unref (composer);
 }
 
+/* Export Session…: off until the session has a turn; the file chosen gets the session, the
+ * JSON its audio beside it, and a toast says where. */
+
+static gboolean
+export_enabled (Fixture *fixture)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "export-session");
+}
+
+static char *
+export_and_read (Fixture              *fixture,
+                 const char           *directory,
+                 const char           *name,
+                 PlaytestExportFormat  format)
+{
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autoptr(GFile) output = g_file_new_for_path (path);
+  g_autofree char *toast = g_strdup_printf ("Exported to “%s”", name);
+  char *contents = NULL;
+
+  playtest_window_export_session (fixture->window, output, format);
+  ui_test_wait_for (ui_test_find_text (GTK_WIDGET (fixture->window), toast) != NULL);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+
+  return contents;
+}
+
+static void
+export_session (Fixture *fixture)
+{
+  PlaytestTurn *turn;
+  g_autofree char *directory = ui_test_make_temp_dir ("test-export-XXXXXX");
+  g_autofree char *markdown = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *audio = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *session;
+  JsonArray *turns;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->window), "export-session"));
+  g_assert_false (export_enabled (fixture));
+  turn = send_line (fixture, "Good evening");
+  g_assert_true (export_enabled (fixture));
+
+  markdown = export_and_read (fixture, directory, "evening.md", PLAYTEST_EXPORT_MARKDOWN);
+  g_assert_nonnull (strstr (markdown, "**You:** Good evening"));
+  g_assert_nonnull (strstr (markdown, playtest_turn_get_emotion (turn)));
+  g_assert_nonnull (strstr (markdown, "Mira the Innkeeper:** "));
+
+  json = export_and_read (fixture, directory, "evening.json", PLAYTEST_EXPORT_JSON);
+  node = json_from_string (json, NULL);
+  g_assert_nonnull (node);
+  session = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (node), "sessions"), 0);
+  g_assert_cmpstr (json_object_get_string_member (session, "character_name"), ==,
+                   "Mira the Innkeeper");
+  turns = json_object_get_array_member (session, "turns");
+  g_assert_cmpuint (json_array_get_length (turns), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (turns, 0),
+                                                  "reply_text"), ==,
+                   playtest_turn_get_reply_text (turn));
+
+  /* A file that cannot be written: the toast says which and why. */
+  audio = g_build_filename (directory, "evening.md", "inside.md", NULL);
+  {
+    g_autoptr(GFile) bad = g_file_new_for_path (audio);
+
+    playtest_window_export_session (fixture->window, bad, PLAYTEST_EXPORT_MARKDOWN);
+    ui_test_wait_for (ui_test_find_text (GTK_WIDGET (fixture->window), "inside.md") != NULL);
+  }
+
+  /* A new session has nothing to export yet. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-session",
+                                             NULL));
+  ui_test_wait_for (!export_enabled (fixture));
+
+  ui_test_remove_tree (directory);
+}
+
+static void
+test_window_export_session (void)
+{
+  with_window (export_session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1164,6 +1250,7 @@ main (int   argc,
   g_test_add_func ("/window/without-history", test_window_without_history);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
   g_test_add_func ("/window/tab-order", test_window_tab_order);
+  g_test_add_func ("/window/export-session", test_window_export_session);
   g_test_add_func ("/composer/ignores-blank-lines", test_composer_ignores_blank_lines);
 
   return g_test_run ();

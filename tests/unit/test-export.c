@@ -493,6 +493,49 @@ test_several_sessions (Fixture       *fixture,
                                               "section_name"));
 }
 
+static void
+write_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The window writes in a thread: the same files, the same errors. */
+static void
+test_write_async (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) sessions = load_sessions (fixture);
+  g_autofree char *path = g_build_filename (fixture->directory, "async.json", NULL);
+  g_autofree char *audio = g_build_filename (fixture->directory, "async-audio", NULL);
+  g_autofree char *bad_path = g_build_filename (path, "x.md", NULL);
+  g_autoptr(GFile) output = g_file_new_for_path (path);
+  g_autoptr(GFile) bad_output = g_file_new_for_path (bad_path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  playtest_export_write_async (sessions, PLAYTEST_EXPORT_JSON, fixture->section_names, output,
+                               NULL, write_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (playtest_export_write_finish (result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (audio, G_FILE_TEST_IS_DIR));
+
+  g_clear_object (&result);
+  playtest_export_write_async (sessions, PLAYTEST_EXPORT_MARKDOWN, NULL, bad_output, NULL,
+                               write_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (playtest_export_write_finish (result, &error));
+  g_assert_nonnull (error);
+  assert_contains (error->message, bad_path);
+}
+
 /* Errors -------------------------------------------------------------------------------- */
 
 static void
@@ -579,6 +622,7 @@ main (int   argc,
   ADD ("json-round-trip", test_json_round_trip);
   ADD ("markdown", test_markdown);
   ADD ("several-sessions", test_several_sessions);
+  ADD ("write-async", test_write_async);
   ADD ("unwritable", test_unwritable);
   ADD ("audio-folder-unwritable", test_audio_folder_unwritable);
   ADD ("not-found", test_not_found);
