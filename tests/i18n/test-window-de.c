@@ -15,6 +15,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "playtest-preferences-window.h"
 #include "playtest-window.h"
 #include "ui-test-util.h"
 
@@ -48,16 +49,44 @@ collect_ellipsized (GtkWidget *root,
 }
 
 static void
-assert_nothing_cut_short (PlaytestWindow *window,
-                          const char     *buildable_id)
+assert_nothing_cut_short (GtkWidget  *part,
+                          const char *name)
 {
-  GtkWidget *part = ui_test_find_by_id (GTK_WIDGET (window), buildable_id);
   g_autoptr(GString) found = g_string_new (NULL);
 
   g_assert_nonnull (part);
   collect_ellipsized (part, found);
   if (found->len > 0)
-    g_error ("Labels cut short in %s:%s", buildable_id, found->str);
+    g_error ("Labels cut short in %s:%s", name, found->str);
+}
+
+static void
+assert_part_not_cut_short (PlaytestWindow *window,
+                           const char     *buildable_id)
+{
+  assert_nothing_cut_short (ui_test_find_by_id (GTK_WIDGET (window), buildable_id),
+                            buildable_id);
+}
+
+/* Opens a window through @action, waits until it is on screen and checks that it shows
+ * @text and that no label in it is cut short; saves @screenshot. */
+static void
+check_dialog (PlaytestWindow *window,
+              const char     *action,
+              GType           type,
+              const char     *text,
+              const char     *screenshot)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  ui_test_wait_for ((dialog = ui_test_find_toplevel (type)) != NULL
+                    && gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (dialog), text));
+  assert_nothing_cut_short (GTK_WIDGET (dialog), screenshot);
+  ui_test_save_screenshot (GTK_WIDGET (dialog), screenshot);
+  gtk_window_destroy (dialog);
 }
 
 static void
@@ -104,12 +133,18 @@ window_in_german (GtkWidget *widget,
   g_assert_null (ui_test_find_text (GTK_WIDGET (window), "Current Emotion"));
 
   ui_test_wait_for_frames (GTK_WIDGET (window), 3);
-  assert_nothing_cut_short (window, "header_bar");
-  assert_nothing_cut_short (window, "bar_revealer");
-  assert_nothing_cut_short (window, "state_panel");
-  assert_nothing_cut_short (window, "composer");
+  assert_part_not_cut_short (window, "header_bar");
+  assert_part_not_cut_short (window, "bar_revealer");
+  assert_part_not_cut_short (window, "state_panel");
+  assert_part_not_cut_short (window, "composer");
 
   ui_test_save_screenshot (GTK_WIDGET (window), "window-de");
+
+  /* The other windows a user opens from the menu. */
+  check_dialog (window, "app.preferences", PLAYTEST_TYPE_PREFERENCES_WINDOW, "Dienstadresse",
+                "preferences-de");
+  check_dialog (window, "app.shortcuts", GTK_TYPE_SHORTCUTS_WINDOW, "Präsentationsmodus verlassen",
+                "shortcuts-de");
 }
 
 static void
