@@ -287,6 +287,7 @@ update_play_button (PlaytestChatRow *self)
   gboolean has_audio = self->turn != NULL &&
                        (playtest_turn_get_reply_audio (self->turn) != NULL ||
                         playtest_turn_get_reply_audio_path (self->turn) != NULL);
+  /* Translators: the play button of a reply while its voice plays */
   const char *label = self->playing ? _("Stop") : _("Play reply");
 
   gtk_widget_set_visible (self->play_button, has_audio || self->playing);

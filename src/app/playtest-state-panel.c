@@ -240,6 +240,8 @@ make_action_chip (const char *text,
     {
       gtk_widget_add_css_class (label, "dim-label");
       gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      /* Translators: read out between two actions of a
+                                       * sequence, as in "Wave then Offer Drink" */
                                       _("then"), -1);
     }
   else
@@ -407,6 +409,7 @@ describe_state (PlaytestTurn *turn)
   switch (playtest_turn_get_state (turn))
     {
     case PLAYTEST_TURN_PENDING:
+      /* Translators: the state of a turn in the inspector, after "Turn 3 · 10:02:14 ·" */
       return _("waiting for the reply");
     case PLAYTEST_TURN_STREAMING:
       return _("reply arriving");

@@ -702,6 +702,7 @@ add_character (GPtrArray              *characters,
       if (g_str_equal (other->id, character->id))
         {
           g_object_unref (character);
+          /* Translators: where in the demo characters file: its list of characters */
           return invalid (error, _("characters"), _("id “%s” is used twice"), other->id);
         }
     }
