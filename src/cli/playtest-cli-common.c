@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "playtest-cli-private.h"
+#include "playtest-json.h"
 #include "playtest-wav.h"
 
 typedef struct
@@ -668,11 +669,7 @@ playtest_cli_json_add_string (JsonBuilder *builder,
                               const char  *name,
                               const char  *value)
 {
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  playtest_json_add_string (builder, name, value);
 }
 
 /**
