@@ -166,9 +166,14 @@ playtest_cli_find_conversation (PlaytestHistory *history,
     *exit_status = playtest_cli_usage_error (command, _("The history in %s has no conversations "
                                                         "yet"), where);
   else if (n_matches > 1)
-    *exit_status = playtest_cli_usage_error (command, _("“%s” matches %u conversations; give "
-                                                        "more of the id (“%s sessions” lists "
-                                                        "them)"),
+    *exit_status = playtest_cli_usage_error (command,
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "“%s” matches %u conversation; give "
+                                                          "more of the id (“%s sessions” lists "
+                                                          "them)",
+                                                          "“%s” matches %u conversations; give "
+                                                          "more of the id (“%s sessions” lists "
+                                                          "them)", n_matches),
                                              which, n_matches, PLAYTEST_CLI_NAME);
   else
     *exit_status = playtest_cli_usage_error (command, _("No conversation “%s” in the history in "
