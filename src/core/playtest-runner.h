@@ -51,6 +51,12 @@ typedef GBytes *(*PlaytestAudioLoadFinish) (GAsyncResult        *result,
 #define PLAYTEST_TYPE_STEP_STATUS (playtest_step_status_get_type ())
 #define PLAYTEST_TYPE_RUNNER (playtest_runner_get_type ())
 
+/* Runs a script once per playtest_runner_run_async(). Signals: ::step-started (guint index),
+ * ::step-finished (guint index: the result is final), ::rate-limited (guint index, guint
+ * seconds it waits). Properties: "running", "conversation" (replaced at each new_session),
+ * "backoff-base-ms" (the first wait after a 429 without Retry-After; tests make it short, as
+ * does the environment variable PLAYTEST_RUNNER_BACKOFF_MS). With a history store, each run
+ * is kept there (playtest_history_list_script_runs()) with playtest_runner_results_to_json(). */
 G_DECLARE_FINAL_TYPE (PlaytestRunner, playtest_runner, PLAYTEST, RUNNER, GObject)
 
 GType                 playtest_step_status_get_type        (void) G_GNUC_CONST;
