@@ -467,13 +467,15 @@ stop_cancelled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called with the cancellable's lock held: the work waits for an idle. */
+/* Called with the cancellable's lock held: the work waits for an idle. A high one: at the
+ * default idle priority it would wait for as long as replies keep coming (on loopback, the
+ * whole script), and Stop would stop nothing. */
 static void
 cancelled_cb (GCancellable   *cancellable,
               PlaytestRunner *self)
 {
   if (self->stop_source == 0)
-    self->stop_source = g_idle_add (stop_cancelled_cb, self);
+    self->stop_source = g_idle_add_full (G_PRIORITY_HIGH, stop_cancelled_cb, self, NULL);
 }
 
 static gboolean
@@ -739,6 +741,10 @@ run_step (PlaytestRunner *self)
       stop_run (self, NULL);
       return;
     }
+
+  /* Stopped while the step before ended: the stop on its way skips this one, unsent. */
+  if (self->stop_source != 0)
+    return;
 
   step = playtest_script_get_step (self->script, self->current);
   result = &self->results[self->current];
