@@ -12,7 +12,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from playtest_test_support import (  # noqa: E402
-    DemoServer, TestFailure, check, expect_exit, parse_json, run_cli, run_tests, wav_bytes)
+    DemoServer, TestFailure, check, closed_port, expect_exit, parse_json, run_cli, run_tests,
+    wav_bytes)
 
 LINES = ["Good evening", "Where is the *ring*? [really]"]
 
@@ -71,8 +72,8 @@ def export_json(which, name):
 def test_help():
     result = run_cli("export", "--help")
     expect_exit(result, 0, "export --help")
-    for words in ("--session", "--format", "--output", "--history", "last", "md", "json",
-                  "sessions", "-audio", "standard output", "2 usage error",
+    for words in ("--session", "--format", "--output", "--history", "--names", "last", "md",
+                  "json", "sessions", "-audio", "standard output", "2 usage error",
                   "3 the history could not be read"):
         check(words in result.stdout, f"export --help does not mention “{words}”", result)
     result = run_cli("sessions", "--help")
@@ -186,6 +187,29 @@ def test_export_markdown_to_stdout():
         for action in turn["actions"]:
             check(action in text, f"the action {action} is missing", result)
     check(text.count("## Turn ") == 3, "not three turns in the transcript", result)
+
+
+def test_export_names_from_the_service():
+    sections = run_cli("sections", "--base-url", demo.url, "--character", "demo-mira", "--json")
+    expect_exit(sections, 0, "sections --json")
+    names = {section["section_id"]: section["section_name"] for section in parse_json(sections)}
+    mira = mira_conversation()
+    result = cli("export", "--session", mira["conversation_id"], "--names",
+                 "--base-url", demo.url)
+    expect_exit(result, 0, "export --names")
+    check(result.stdout.startswith("# Mira the Innkeeper") and
+          "**Mira the Innkeeper:** " in result.stdout, "the character is not named", result)
+    document = export_json(mira["conversation_id"], "ids.json")
+    for turn in document["sessions"][0]["turns"]:
+        named = f"Section: {names[turn['section_id']]} (`{turn['section_id']}`)"
+        check(named in result.stdout, f"“{named}” is not in the transcript", result)
+
+    # No service: the transcript still comes, with ids, and a warning says why.
+    result = cli("export", "--session", mira["conversation_id"], "--names",
+                 "--base-url", f"http://127.0.0.1:{closed_port()}")
+    expect_exit(result, 0, "export --names with the service unreachable")
+    check(result.stdout.startswith("# demo-mira") and "warning" in result.stderr,
+          "an unreachable service should leave ids and a warning", result)
 
 
 def test_export_json_to_stdout_has_no_audio():
