@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Writes the README's and the metainfo's screenshots: starts the built app on its demo backend
-# under Xvfb (a private X server and D-Bus session), with a throw-away home, plays a few turns
-# with Mira the Innkeeper by typing into the window, and saves the window:
+# Writes the README's and the metainfo's screenshots: installs the app into a prefix of its own
+# (a build dir beside yours, _build-screenshots, with the prefix inside it), starts it from its
+# desktop entry on the demo backend under Xvfb (a private X server and D-Bus session), with a
+# throw-away home, plays a few turns with Mira the Innkeeper by typing into the window, and
+# saves the window:
 #
 #   data/screenshots/window-demo.png     the window after three turns
 #   data/screenshots/presentation.png    presentation mode (F11), filling a 1280×800 screen
+#   data/screenshots/script-run.png      a playthrough script run in the script pane (Ctrl+R),
+#                                        one of its expectations failing on purpose
 #
 #   build-aux/screenshots.sh [OUTPUT_DIR]
 #
-# LANGUAGE=de build-aux/screenshots.sh writes window-demo-de.png and presentation-de.png (the
-# build's translations are used through its own locale directory, see below). Needs xvfb,
+# LANGUAGE=de build-aux/screenshots.sh writes window-demo-de.png and presentation-de.png, with
+# the translations installed into the prefix (which is why it installs). Needs xvfb,
 # xdotool and imagemagick (build-aux/setup.sh --tests installs them). Look at every picture
 # before committing it.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${PLAYTEST_BUILD_DIR:-$top/_build}
+shots_build=$(realpath -m "${PLAYTEST_SCREENSHOTS_BUILD_DIR:-$build_dir-screenshots}")
+prefix=$shots_build/prefix
 out_dir=$(realpath -m "${1:-$top/data/screenshots}")
 # How long a demo reply (with its espeak-ng voice) may take; only pacing, nothing is measured.
 turn_seconds=${PLAYTEST_SCREENSHOT_TURN_SECONDS:-4}
@@ -29,7 +35,8 @@ if [ "${PLAYTEST_SCREENSHOTS_INSIDE:-}" != 1 ]; then
       exit 1
     }
   done
-  meson compile -C "$build_dir" convai-playtest >/dev/null
+  [ -f "$shots_build/build.ninja" ] || meson setup --prefix "$prefix" "$shots_build" "$top" >/dev/null
+  meson install -C "$shots_build" --quiet
   PLAYTEST_SCREENSHOTS_INSIDE=1 exec dbus-run-session -- \
     xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@"
 fi
@@ -37,7 +44,10 @@ fi
 work=$(mktemp -d)
 app_pid=
 cleanup() {
-  if [ -n "$app_pid" ]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi
+  if [ -n "$app_pid" ]; then
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,22 +61,38 @@ cat >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile" <<'KEYFILE'
 window-width=1100
 window-height=720
 KEYFILE
-export GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$build_dir/data
+# As a desktop finds an installed app: its binaries, its schema and icons under XDG_DATA_DIRS.
+export PATH=$prefix/bin:$PATH XDG_DATA_DIRS=$prefix/share:/usr/share GSETTINGS_BACKEND=keyfile
+unset GSETTINGS_SCHEMA_DIR
 export PLAYTEST_AUDIO=fake CONVAI_API_KEY= NO_AT_BRIDGE=1 GTK_A11Y=none
-export LANG=${LANG:-C.UTF-8}
+# English unless LANGUAGE says otherwise, whatever this machine's locale (C.UTF-8 is always
+# there, and gettext honours LANGUAGE in it, unlike in plain C).
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES
 suffix=
 if [ -n "${LANGUAGE:-}" ] && [ "${LANGUAGE%%:*}" != en ] && [ "${LANGUAGE%%:*}" != C ]; then
   suffix=-${LANGUAGE%%[_:]*}
-  # gettext ignores LANGUAGE in the C locale.
-  [ "${LANG%%.*}" = C ] && export LANG=en_US.UTF-8
 fi
 
-"$build_dir/src/app/convai-playtest" --demo --character demo-mira >"$work/app.log" 2>&1 &
-app_pid=$!
+desktop_entry=$(ls "$prefix"/share/applications/*.desktop | head -n 1)
+exec_line=$(sed -n 's/^Exec=//p' "$desktop_entry" | head -n 1)
+window=
 
-window=$(timeout 60 xdotool search --sync --onlyvisible --class convai-playtest | head -n 1)
-xdotool windowmove "$window" 0 0
-sleep 2  # the demo characters are listed, the empty conversation drawn
+# Starts the app as the desktop entry says, with these arguments, and waits for its window.
+start_app() {
+  # shellcheck disable=SC2086  # the Exec line is words
+  $exec_line --demo "$@" >>"$work/app.log" 2>&1 &
+  app_pid=$!
+  window=$(timeout 60 xdotool search --sync --onlyvisible --class convai-playtest | head -n 1)
+  xdotool windowmove "$window" 0 0
+  sleep 2  # the demo characters are listed, the empty conversation drawn
+}
+
+quit_app() {
+  xdotool key --window "$window" ctrl+q
+  wait "$app_pid" || { echo "screenshots.sh: the app failed; its output:" >&2; cat "$work/app.log" >&2; exit 1; }
+  app_pid=
+}
 
 say() {
   xdotool windowfocus --sync "$window"
@@ -83,6 +109,7 @@ shoot() {
 }
 
 mkdir -p "$out_dir"
+start_app --character demo-mira
 say "Good evening! Is there a room for the night?"
 say "Have you seen a ring? A silver one, with a blue stone."
 say "Could it be in the cellar?"
@@ -92,9 +119,29 @@ xdotool key --window "$window" F11
 xdotool windowsize --sync "$window" 1280 800  # no window manager here to make it fullscreen
 shoot presentation
 xdotool key --window "$window" F11
+quit_app
 
-if ! kill -0 "$app_pid" 2>/dev/null; then
-  echo "screenshots.sh: the app ended early; its output:" >&2
-  cat "$work/app.log" >&2
-  exit 1
-fi
+# A playthrough as a tester writes one; the third step expects joy where Mira is sad.
+cat >"$work/lost-ring.json" <<'SCRIPT'
+{
+  "name": "The lost ring",
+  "character": "demo-mira",
+  "steps": [
+    {"say": "Good evening! Is there a room for the night?",
+     "expect": {"emotion": "joy", "actions_include": ["Hand Key"], "section": "mira-arrival"}},
+    {"say": "You look worried. What is wrong?",
+     "expect": {"text_contains": "ring", "emotion": "sadness", "section_changed": true}},
+    {"say": "What does the ring look like?",
+     "expect": {"text_contains": "silver", "emotion": "joy"}},
+    {"say": "I will help you look for it.",
+     "expect": {"section": "mira-cellar-search", "actions_include": ["Hand Lantern"],
+                "max_latency_ms": 5000}}
+  ]
+}
+SCRIPT
+start_app --script "$work/lost-ring.json"
+xdotool windowfocus --sync "$window"
+xdotool key --window "$window" ctrl+r
+sleep $((4 * turn_seconds))
+shoot script-run
+quit_app

@@ -79,6 +79,7 @@ try:
         f"share/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg",
         f"share/glib-2.0/schemas/{schema_id}.gschema.xml",
         "share/man/man1/convai-playtest.1", "share/man/man1/convai-playtest-cli.1",
+        "share/convai-playtest/playtest-script.schema.json",
     ] + [f"share/locale/{lang}/LC_MESSAGES/convai-playtest.mo" for lang in linguas
          if not lang.startswith("#")]
     checks.check("everything is where GNOME looks for it",
