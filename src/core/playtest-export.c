@@ -625,7 +625,8 @@ json_add_error (JsonBuilder        *builder,
   json_builder_set_member_name (builder, "code");
   json_builder_add_int_value (builder, error->code);
   if (error->domain == PLAYTEST_CLIENT_ERROR)
-    playtest_json_add_string (builder, "code_name", playtest_client_error_code_to_string (error->code));
+    playtest_json_add_string (builder, "code_name",
+                              playtest_client_error_code_to_string (error->code));
   playtest_json_add_string (builder, "message", error->message);
   json_builder_set_member_name (builder, "http_status");
   if (record->error_status > 0)

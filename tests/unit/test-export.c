@@ -160,7 +160,8 @@ fixture_set_up (Fixture       *fixture,
 
   save_typed (fixture, "Good evening", "Welcome, traveller.",
               ", \"emotion\": \"joy\", \"action\": \"Wave\","
-              " \"actionSequence\": \"Wave\\nOffer Drink\", \"narrativeSectionId\": \"sec-arrival\"",
+              " \"actionSequence\": \"Wave\\nOffer Drink\","
+              " \"narrativeSectionId\": \"sec-arrival\"",
               1200);
   save_voice (fixture);
   save_failed (fixture);
