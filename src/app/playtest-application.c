@@ -30,6 +30,7 @@ struct _PlaytestApplication
   char               *history_directory;
   char               *base_url;
   char               *character_id;
+  char               *script_path;
   gboolean            demo;
 
   gboolean            demo_mode;
@@ -66,6 +67,8 @@ static const GOptionEntry option_entries[] = {
     N_("URL") },
   { "character", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Start a conversation with the character ID"), N_("ID") },
+  { "script", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the playthrough script FILE in the script pane, ready to run"), N_("FILE") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Talk to the built-in demo characters, even when a key is set"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
@@ -109,6 +112,12 @@ playtest_application_handle_local_options (GApplication *application,
     g_object_set (self, "character-id", value, NULL);
   if (g_variant_dict_contains (options, "demo"))
     g_object_set (self, "demo", TRUE, NULL);
+  /* Kept as given: the window resolves it against the folder the app started in. */
+  if (g_variant_dict_lookup (options, "script", "^&ay", &value))
+    {
+      g_free (self->script_path);
+      self->script_path = g_strdup (value);
+    }
 
   return -1;
 }
@@ -316,6 +325,9 @@ set_accels (GtkApplication *app)
     { "win.new-session", { "<Control>n", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.export-session", { "<Control><Shift>e", NULL } },
+    { "win.open-script", { "<Control><Shift>o", NULL } },
+    { "win.run-script", { "<Control>r", NULL } },
+    { "win.stop-script", { "<Control><Shift>r", NULL } },
     { "win.toggle-side-panel", { "F9", NULL } },
     { "win.presentation", { "F11", NULL } },
     { "win.focus-composer", { "<Control>l", NULL } },
@@ -415,6 +427,7 @@ playtest_application_finalize (GObject *object)
   g_clear_pointer (&self->history_directory, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->character_id, g_free);
+  g_clear_pointer (&self->script_path, g_free);
 
   G_OBJECT_CLASS (playtest_application_parent_class)->finalize (object);
 }
@@ -702,6 +715,20 @@ playtest_application_get_character_id (PlaytestApplication *self)
   g_return_val_if_fail (PLAYTEST_IS_APPLICATION (self), NULL);
 
   return self->character_id;
+}
+
+/**
+ * playtest_application_get_script_path:
+ * @self: a #PlaytestApplication
+ *
+ * Returns: (nullable) (type filename): the script asked for with --script, as given
+ */
+const char *
+playtest_application_get_script_path (PlaytestApplication *self)
+{
+  g_return_val_if_fail (PLAYTEST_IS_APPLICATION (self), NULL);
+
+  return self->script_path;
 }
 
 /**

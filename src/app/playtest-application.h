@@ -36,6 +36,7 @@ const GError        *playtest_application_get_key_error          (PlaytestApplic
 gboolean             playtest_application_get_demo_mode          (PlaytestApplication *self);
 gboolean             playtest_application_get_ready              (PlaytestApplication *self);
 const char          *playtest_application_get_character_id       (PlaytestApplication *self);
+const char          *playtest_application_get_script_path        (PlaytestApplication *self);
 void                 playtest_application_show_preferences       (PlaytestApplication *self,
                                                                   gboolean             focus_key);
 

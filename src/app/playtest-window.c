@@ -12,6 +12,7 @@
 #include "playtest-format.h"
 #include "playtest-audio-device.h"
 #include "playtest-playback.h"
+#include "playtest-script-pane.h"
 #include "playtest-conversation-view.h"
 #include "playtest-export.h"
 #include "playtest-search-window.h"
@@ -51,6 +52,8 @@ struct _PlaytestWindow
   AdwFlap                  *flap;
   PlaytestConversationView *conversation_view;
   PlaytestStatePanel       *state_panel;
+  GtkStack                 *side_stack;
+  PlaytestScriptPane       *script_pane;
   PlaytestTimeline         *timeline;
   PlaytestComposer         *composer;
 
@@ -588,6 +591,7 @@ reopen_last_conversation (PlaytestWindow *self,
     }
 
   set_conversation (self, conversation);
+  playtest_script_pane_show_runs_of (self->script_pane, info->conversation_id);
   return TRUE;
 }
 
@@ -718,10 +722,18 @@ client_changed_cb (PlaytestWindow      *self,
 
 /* Conversations ---------------------------------------------------------------------------- */
 
+static gboolean
+script_owns_conversation (PlaytestWindow *self)
+{
+  return playtest_script_pane_get_running (self->script_pane)
+         && playtest_script_pane_get_conversation (self->script_pane) == self->conversation;
+}
+
 static void
 apply_reply_settings (PlaytestWindow *self)
 {
-  if (self->conversation == NULL)
+  /* A script run talks as its script says, whatever the preferences. */
+  if (self->conversation == NULL || script_owns_conversation (self))
     return;
 
   playtest_conversation_set_voice_response (self->conversation,
@@ -784,6 +796,8 @@ set_conversation (PlaytestWindow       *self,
                              playtest_conversation_get_character_id (conversation));
       update_character_name (self);
       load_section_names (self, playtest_conversation_get_character_id (conversation));
+      playtest_script_pane_set_default_character_id (self->script_pane,
+                                                     current_character_id (self));
     }
 
   sync_character_selection (self);
@@ -847,6 +861,7 @@ playtest_window_open_conversation (PlaytestWindow *self,
           return;
         }
       set_conversation (self, conversation);
+      playtest_script_pane_show_runs_of (self->script_pane, conversation_id);
     }
 
   turn = turn_id >= 0 ? find_turn (self->conversation, turn_id) : NULL;
@@ -995,6 +1010,12 @@ escape_cb (GtkWidget *widget,
            gpointer   user_data)
 {
   PlaytestWindow *self = PLAYTEST_WINDOW (widget);
+
+  if (playtest_script_pane_get_running (self->script_pane))
+    {
+      playtest_script_pane_stop (self->script_pane);
+      return TRUE;
+    }
 
   if (!self->presentation)
     return FALSE;
@@ -1712,6 +1733,303 @@ setup_playback (PlaytestWindow *self)
                            G_CONNECT_SWAPPED);
 }
 
+/* Scripts ---------------------------------------------------------------------------------- */
+
+/* The script pane is the side panel's second page; a run shows its conversation in the chat,
+ * and while it runs the composer, the character and New Session wait. */
+
+static void
+show_script_pane (PlaytestWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->side_stack, "script");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+static void
+update_script_actions (PlaytestWindow *self)
+{
+  gboolean running = playtest_script_pane_get_running (self->script_pane);
+  const char *idle_actions[] = { "open-script", "open-script-file", "save-session-as-script",
+                                 "new-session", "send-audio-file" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle_actions); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                   G_ACTION_MAP (self), idle_actions[i])), !running);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                 G_ACTION_MAP (self), "run-script")),
+                               playtest_script_pane_get_can_run (self->script_pane));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                 G_ACTION_MAP (self), "stop-script")), running);
+}
+
+static void
+script_running_cb (PlaytestWindow     *self,
+                   GParamSpec         *pspec,
+                   PlaytestScriptPane *pane)
+{
+  gboolean running = playtest_script_pane_get_running (pane);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->composer), !running);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->composer),
+                               running ? _("A script is running: stop it (Esc) to type") : NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->character_dropdown), !running);
+  update_script_actions (self);
+  if (!running)
+    {
+      apply_reply_settings (self);
+      playtest_composer_grab_focus (self->composer);
+    }
+}
+
+/* Each session of the run shows as it starts: the dropdown follows its character. */
+static void
+script_conversation_cb (PlaytestWindow     *self,
+                        GParamSpec         *pspec,
+                        PlaytestScriptPane *pane)
+{
+  PlaytestConversation *conversation = playtest_script_pane_get_conversation (pane);
+
+  if (conversation != NULL && playtest_script_pane_get_running (pane))
+    set_conversation (self, conversation);
+}
+
+static void
+open_script_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+
+  show_script_pane (self);
+  gtk_widget_activate_action (GTK_WIDGET (self->script_pane), "script.open", NULL);
+}
+
+static void
+open_script_file_action_cb (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  playtest_window_open_script (PLAYTEST_WINDOW (user_data), file);
+}
+
+static void
+run_script_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+
+  show_script_pane (self);
+  playtest_script_pane_run (self->script_pane);
+}
+
+static void
+stop_script_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  playtest_script_pane_stop (PLAYTEST_WINDOW (user_data)->script_pane);
+}
+
+/* Save Session as Script…: what the character did becomes what a replay expects of it. */
+
+static GPtrArray *
+dup_answered_turns (PlaytestWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->conversation);
+  GPtrArray *turns = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = self->conversation != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PlaytestTurn) turn = g_list_model_get_item (model, i);
+
+      if (playtest_turn_get_state (turn) == PLAYTEST_TURN_COMPLETE)
+        g_ptr_array_add (turns, g_steal_pointer (&turn));
+    }
+
+  return turns;
+}
+
+/* "Mira the Innkeeper, Nov 29 2026 16:50": who and when, as the pane shows it. */
+static char *
+session_script_name (PlaytestWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* Translators: the date in the name of a script saved from a session, see
+   * g_date_time_format() */
+  g_autofree char *when = g_date_time_format (now, _("%b %e %Y %H:%M"));
+
+  /* Translators: the name of a script saved from a session: the character, then the date */
+  return g_strdup_printf (_("%s, %s"), current_character_name (self), when);
+}
+
+static void
+script_saved_toast (PlaytestWindow *self,
+                    GFile          *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *uri = g_file_get_uri (file);
+  /* Translators: %s is the file a session was saved to as a script */
+  g_autofree char *message = g_strdup_printf (_("Saved script “%s”"), name);
+  AdwToast *toast = toast_new (message, 5);
+
+  adw_toast_set_button_label (toast, _("Open"));
+  adw_toast_set_action_name (toast, "win.open-script-file");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+script_file_chosen_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       PlaytestWindow  *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL && playtest_window_save_session_as_script (self, file, &error))
+    script_saved_toast (self, file);
+  else if (file != NULL)
+    add_toast (self, error->message, 0);
+
+  g_object_unref (dialog);
+}
+
+static void
+save_session_as_script_action_cb (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  PlaytestWindow *self = PLAYTEST_WINDOW (user_data);
+  g_autoptr(GPtrArray) turns = dup_answered_turns (self);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *suggested = NULL;
+  GtkFileChooserNative *dialog;
+
+  if (turns->len == 0)
+    {
+      add_toast (self, _("Nothing to save yet: the session has no answered turns"), 5);
+      return;
+    }
+
+  suggested = g_strconcat (current_character_name (self), "-session.json", NULL);
+  g_strdelimit (suggested, "/\\:", '-');
+  dialog = gtk_file_chooser_native_new (_("Save Session as Script"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
+  gtk_file_filter_set_name (filter, _("Playthrough scripts (JSON)"));
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (script_file_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* --script FILE opens a script in the pane at start, for presenters and testers. */
+static void
+setup_script_pane (PlaytestWindow *self)
+{
+  const char *path = playtest_application_get_script_path (self->app);
+
+  playtest_script_pane_set_backend (self->script_pane, get_client (self), get_history (self));
+  playtest_script_pane_set_character_list (self->script_pane, self->characters);
+  g_signal_connect_object (self->script_pane, "notify::running",
+                           G_CALLBACK (script_running_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->script_pane, "notify::can-run",
+                           G_CALLBACK (update_script_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->script_pane, "notify::conversation",
+                           G_CALLBACK (script_conversation_cb), self, G_CONNECT_SWAPPED);
+  update_script_actions (self);
+
+  if (path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      playtest_window_open_script (self, file);
+    }
+}
+
+/**
+ * playtest_window_open_script:
+ * @self: a #PlaytestWindow
+ * @file: a playthrough script
+ *
+ * Shows the script pane with the script in @file, ready to run, or with why it cannot
+ * run. This is what Open Script… and --script do.
+ *
+ * Returns: whether the script could be loaded
+ */
+gboolean
+playtest_window_open_script (PlaytestWindow *self,
+                             GFile          *file)
+{
+  g_return_val_if_fail (PLAYTEST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  show_script_pane (self);
+  return playtest_script_pane_open_file (self->script_pane, file);
+}
+
+/**
+ * playtest_window_get_script_pane:
+ * @self: a #PlaytestWindow
+ *
+ * Returns: (transfer none): the script pane of the side panel
+ */
+PlaytestScriptPane *
+playtest_window_get_script_pane (PlaytestWindow *self)
+{
+  g_return_val_if_fail (PLAYTEST_IS_WINDOW (self), NULL);
+
+  return self->script_pane;
+}
+
+/**
+ * playtest_window_save_session_as_script:
+ * @self: a #PlaytestWindow
+ * @file: where to write the script
+ * @error: return location for an error, in words that name the file
+ *
+ * Saves the session shown as a playthrough script: each answered line becomes a step that
+ * expects what was observed (emotion, actions, section), ready to replay as a regression
+ * test. Voice turns keep their recording beside the script. This is what Save Session as
+ * Script… does with the file chosen.
+ *
+ * Returns: whether the script was written
+ */
+gboolean
+playtest_window_save_session_as_script (PlaytestWindow  *self,
+                                        GFile           *file,
+                                        GError         **error)
+{
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(PlaytestScript) script = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (PLAYTEST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  turns = dup_answered_turns (self);
+  if (turns->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Nothing to save yet: the session has no answered turns"));
+      return FALSE;
+    }
+
+  name = session_script_name (self);
+  script = playtest_script_new_from_turns (name, current_character_id (self), turns,
+                                           playtest_conversation_get_voice_response (
+                                             self->conversation),
+                                           playtest_conversation_get_stream (self->conversation));
+  return playtest_script_save (script, file, error);
+}
+
 static const GActionEntry win_actions[] = {
   { "new-session", new_session_action_cb },
   { "search", search_action_cb },
@@ -1727,6 +2045,11 @@ static const GActionEntry win_actions[] = {
   { "stop-audio", stop_audio_action_cb },
   { "toggle-mute", NULL, NULL, "false", toggle_mute_change_state_cb },
   { "send-audio-file", send_audio_file_action_cb },
+  { "open-script", open_script_action_cb },
+  { "open-script-file", open_script_file_action_cb, "s" },
+  { "run-script", run_script_action_cb },
+  { "stop-script", stop_script_action_cb },
+  { "save-session-as-script", save_session_as_script_action_cb },
   { "export-session", export_session_action_cb },
   { "open-folder", open_folder_action_cb, "s" },
 };
@@ -1875,6 +2198,7 @@ playtest_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->conversation_view, self);
       g_signal_handlers_disconnect_by_data (self->timeline, self);
       g_signal_handlers_disconnect_by_data (self->composer, self);
+      g_signal_handlers_disconnect_by_data (self->script_pane, self);
       /* A selection here would start a new conversation in a window half gone. */
       g_signal_handlers_disconnect_by_data (self->character_dropdown, self);
     }
@@ -1936,6 +2260,7 @@ playtest_window_class_init (PlaytestWindowClass *klass)
   g_type_ensure (PLAYTEST_TYPE_COMPOSER);
   g_type_ensure (PLAYTEST_TYPE_CONVERSATION_VIEW);
   g_type_ensure (PLAYTEST_TYPE_STATE_PANEL);
+  g_type_ensure (PLAYTEST_TYPE_SCRIPT_PANE);
   g_type_ensure (PLAYTEST_TYPE_TIMELINE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
@@ -1958,6 +2283,8 @@ playtest_window_class_init (PlaytestWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, conversation_view);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, state_panel);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, script_pane);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, PlaytestWindow, composer);
   gtk_widget_class_bind_template_callback (widget_class, bar_button_clicked_cb);
@@ -2035,6 +2362,7 @@ setup (PlaytestWindow      *self,
   show_app_notices (self);
 
   refresh_characters (self);
+  setup_script_pane (self);
   playtest_composer_grab_focus (self->composer);
 }
 

@@ -12,6 +12,7 @@
 #include "playtest-application.h"
 #include "playtest-character-list.h"
 #include "playtest-conversation.h"
+#include "playtest-script-pane.h"
 #include "playtest-export.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,12 @@ void                   playtest_window_set_presentation   (PlaytestWindow      *
 void                   playtest_window_open_conversation  (PlaytestWindow      *self,
                                                            const char          *conversation_id,
                                                            gint64               turn_id);
+gboolean               playtest_window_open_script        (PlaytestWindow      *self,
+                                                           GFile               *file);
+PlaytestScriptPane    *playtest_window_get_script_pane    (PlaytestWindow      *self);
+gboolean               playtest_window_save_session_as_script (PlaytestWindow  *self,
+                                                           GFile               *file,
+                                                           GError             **error);
 void                   playtest_window_export_session     (PlaytestWindow      *self,
                                                            GFile               *output,
                                                            PlaytestExportFormat format);
