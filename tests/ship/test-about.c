@@ -1,9 +1,11 @@
-/* test-about.c: the About window's release notes, from the metainfo with translations merged
+/* test-about.c: the About window, and its release notes from the metainfo (translations merged)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "playtest-about.h"
 
@@ -91,17 +93,45 @@ test_about_notes_shipped (void)
   g_assert_true (g_str_has_prefix (notes, "<p>"));
 }
 
+/* The window a user opens from the menu: this version, its notes, the links, and debug
+ * information naming the libraries it runs with. */
+static void
+test_about_window (void)
+{
+  g_autoptr(PlaytestApplication) application = playtest_application_new ();
+  GtkWidget *about = playtest_about_window_new (application);
+  AdwAboutWindow *window = ADW_ABOUT_WINDOW (about);
+  const char *debug_info = adw_about_window_get_debug_info (window);
+
+  g_assert_cmpstr (adw_about_window_get_version (window), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (window), ==, APPLICATION_ID);
+  g_assert_cmpint (adw_about_window_get_license_type (window), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_website (window), ==, PACKAGE_WEBSITE);
+  g_assert_cmpstr (adw_about_window_get_issue_url (window), ==, PACKAGE_BUGREPORT);
+  g_assert_cmpstr (adw_about_window_get_release_notes_version (window), ==, PACKAGE_VERSION);
+  g_assert_nonnull (strstr (adw_about_window_get_release_notes (window), "<li>"));
+  g_assert_nonnull (strstr (debug_info, PACKAGE_VERSION));
+  g_assert_nonnull (strstr (debug_info, "- GTK 4."));
+  g_assert_nonnull (strstr (debug_info, "- libadwaita 1."));
+  g_assert_nonnull (strstr (debug_info, "- GStreamer 1."));
+  g_assert_nonnull (strstr (debug_info, "- SQLite 3."));
+
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
 
   g_test_add_func ("/about/notes/untranslated", test_about_notes_untranslated);
   g_test_add_func ("/about/notes/translated", test_about_notes_translated);
   g_test_add_func ("/about/notes/other-language", test_about_notes_other_language);
   g_test_add_func ("/about/notes/none", test_about_notes_none);
   g_test_add_func ("/about/notes/shipped", test_about_notes_shipped);
+  g_test_add_func ("/about/window", test_about_window);
 
   return g_test_run ();
 }
