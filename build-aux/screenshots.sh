@@ -35,7 +35,9 @@ if [ "${PLAYTEST_SCREENSHOTS_INSIDE:-}" != 1 ]; then
       exit 1
     }
   done
-  [ -f "$shots_build/build.ninja" ] || meson setup --prefix "$prefix" "$shots_build" "$top" >/dev/null
+  if [ ! -f "$shots_build/build.ninja" ]; then
+    meson setup --prefix "$prefix" "$shots_build" "$top" >/dev/null
+  fi
   meson install -C "$shots_build" --quiet
   PLAYTEST_SCREENSHOTS_INSIDE=1 exec dbus-run-session -- \
     xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@"
@@ -90,7 +92,11 @@ start_app() {
 
 quit_app() {
   xdotool key --window "$window" ctrl+q
-  wait "$app_pid" || { echo "screenshots.sh: the app failed; its output:" >&2; cat "$work/app.log" >&2; exit 1; }
+  if ! wait "$app_pid"; then
+    echo "screenshots.sh: the app failed; its output:" >&2
+    cat "$work/app.log" >&2
+    exit 1
+  fi
   app_pid=
 }
 

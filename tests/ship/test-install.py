@@ -91,7 +91,8 @@ try:
 
     locale_dir = f"{prefix}/share/locale".encode()
     checks.check("the binaries look for translations in the prefix", [
-        f"{name} has no {locale_dir.decode()}" for name in ("convai-playtest", "convai-playtest-cli")
+        f"{name} has no {locale_dir.decode()}"
+        for name in ("convai-playtest", "convai-playtest-cli")
         if locale_dir not in (root / "bin" / name).read_bytes()])
 
     env = {key: value for key, value in os.environ.items() if key != "GSETTINGS_SCHEMA_DIR"}
