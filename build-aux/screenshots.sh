@@ -66,7 +66,7 @@ KEYFILE
 # As a desktop finds an installed app: its binaries, its schema and icons under XDG_DATA_DIRS.
 export PATH=$prefix/bin:$PATH XDG_DATA_DIRS=$prefix/share:/usr/share GSETTINGS_BACKEND=keyfile
 unset GSETTINGS_SCHEMA_DIR
-export PLAYTEST_AUDIO=fake CONVAI_API_KEY= NO_AT_BRIDGE=1 GTK_A11Y=none
+export PLAYTEST_AUDIO=fake CONVAI_API_KEY='' NO_AT_BRIDGE=1 GTK_A11Y=none
 # English unless LANGUAGE says otherwise, whatever this machine's locale (C.UTF-8 is always
 # there, and gettext honours LANGUAGE in it, unlike in plain C).
 export LANG=C.UTF-8
@@ -76,8 +76,8 @@ if [ -n "${LANGUAGE:-}" ] && [ "${LANGUAGE%%:*}" != en ] && [ "${LANGUAGE%%:*}" 
   suffix=-${LANGUAGE%%[_:]*}
 fi
 
-desktop_entry=$(ls "$prefix"/share/applications/*.desktop | head -n 1)
-exec_line=$(sed -n 's/^Exec=//p' "$desktop_entry" | head -n 1)
+desktop_entries=("$prefix"/share/applications/*.desktop)
+exec_line=$(sed -n 's/^Exec=//p' "${desktop_entries[0]}" | head -n 1)
 window=
 
 # Starts the app as the desktop entry says, with these arguments, and waits for its window.
