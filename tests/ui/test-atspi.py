@@ -364,6 +364,44 @@ def run(app_process):
     ok("closing the window with its Close button quits the app with status 0")
 
 
+# A script the demo answers one step as expected and one not: Mira greets with joy, and pours
+# a drink with joy too where the script expects sadness.
+SCRIPT = """{"name": "AT-SPI smoke", "character": "demo-mira", "steps": [
+  {"say": "Hello there!", "expect": {"emotion": "joy"}},
+  {"say": "Can I get a drink?", "expect": {"emotion": "sadness"}}]}"""
+
+
+def run_script(app_process):
+    """--script FILE opens the script pane; Run Script turns its steps green and red."""
+    app = wait_for("the app with a script on the accessibility bus",
+                   lambda: find_application(app_process.pid))
+    controls = {}
+    for name, role in (("Open Script", "push button"), ("Run Script", "push button"),
+                       ("Script Steps", "list")):
+        controls[name] = wait_for(f"a visible {role} named {name!r}",
+                                  lambda: find_named(app, name, role))
+    ok("--script opens the script pane: Open Script, Run Script and Script Steps are exposed")
+
+    def steps():
+        return [node for node in children(controls["Script Steps"])
+                if node.name.startswith("Step ")]
+
+    rows = wait_for("two steps in Script Steps", lambda: len(steps()) == 2 and steps())
+    if [row.description for row in rows] != ["Not run yet"] * 2:
+        raise Failure(f"the steps read {[row.description for row in rows]!r} before a run")
+    ok(f"the steps are listed by name ({rows[0].name!r}), not run yet")
+
+    controls["Run Script"].queryAction().doAction(0)
+    wait_for("the run to end with one step passed and one failed",
+             lambda: [row.description for row in steps()] == ["Passed", "Failed"])
+    ok("Run Script runs them: the first step reads 'Passed', the second 'Failed'")
+
+    close = wait_for("the window's Close button", lambda: find_named(app, "Close", "push button"),
+                     timeout=10)
+    close.queryAction().doAction(0)
+    wait_for("the app to quit", lambda: app_process.poll() is not None)
+
+
 def main():
     a11y_bus = None
     app_process = None
@@ -381,6 +419,14 @@ def main():
         app_process = subprocess.Popen([app_binary, "--demo"], env=app_environment(directory),
                                        stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         run(app_process)
+
+        script = os.path.join(directory, "smoke.json")
+        with open(script, "w") as file:
+            file.write(SCRIPT)
+        app_process = subprocess.Popen([app_binary, "--demo", "--script", script],
+                                       env=app_environment(directory),
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        run_script(app_process)
     except Exception as error:
         status = 1
         emit(f"not ok {test_number + 1} - {error if isinstance(error, Failure) else 'error'}")
