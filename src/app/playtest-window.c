@@ -1749,8 +1749,10 @@ static void
 update_script_actions (PlaytestWindow *self)
 {
   gboolean running = playtest_script_pane_get_running (self->script_pane);
+  /* Whatever would show another conversation or talk in this one waits for the run. */
   const char *idle_actions[] = { "open-script", "open-script-file", "save-session-as-script",
-                                 "new-session", "send-audio-file" };
+                                 "new-session", "send-audio-file", "open-session",
+                                 "add-character" };
 
   for (guint i = 0; i < G_N_ELEMENTS (idle_actions); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (

@@ -354,6 +354,89 @@ test_script_error (void)
   ui_test_with_demo_app ("test-script-pane-XXXXXX", script_error, NULL);
 }
 
+/* A busy service: the pane says the run waits, and counts the wait. */
+static void
+rate_limited (GtkWidget *window,
+              gpointer   user_data)
+{
+  Files files = { 0 };
+  g_autoptr(GFile) file = write_script (&files, "busy.json",
+    "{\"name\": \"Busy\", \"character\": \"demo-mira\", \"steps\": ["
+    " {\"say\": \"Hello [demo:fail=429,retry-after=1]\"}, {\"say\": \"Goodbye!\"}]}");
+  PlaytestScriptPane *pane = pane_of (window);
+
+  g_assert_true (playtest_window_open_script (PLAYTEST_WINDOW (window), file));
+  activate (window, "run-script");
+  ui_test_wait_for (g_strcmp0 (summary_text (window), "Rate limited, waiting 1 s") == 0);
+  activate (window, "stop-script");
+  ui_test_wait_for (!playtest_script_pane_get_running (pane));
+
+  assert_step_status (window, 0, "Skipped");
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (step_row (window, 0)),
+                                       "Waited out 1 rate limit"));
+  g_assert_cmpstr (summary_text (window), ==,
+                   "Stopped · 0 of 2 steps passed · 1 rate-limited wait");
+
+  files_clear (&files);
+}
+
+static void
+test_script_rate_limited (void)
+{
+  ui_test_with_demo_app ("test-script-pane-XXXXXX", rate_limited, NULL);
+}
+
+/* No answer is not a failed expectation: the step says why, and the run stops there. */
+static void
+service_error (GtkWidget *window,
+               gpointer   user_data)
+{
+  Files files = { 0 };
+  g_autoptr(GFile) file = write_script (&files, "down.json",
+    "{\"name\": \"Down\", \"character\": \"demo-mira\", \"steps\": ["
+    " {\"say\": \"Hello [demo:fail=500]\", \"expect\": {\"emotion\": \"joy\"}},"
+    " {\"say\": \"Goodbye!\"}]}");
+  GtkWidget *row;
+
+  g_assert_true (playtest_window_open_script (PLAYTEST_WINDOW (window), file));
+  run_to_the_end (window);
+
+  assert_step_status (window, 0, "No answer");
+  assert_step_status (window, 1, "Skipped");
+  row = GTK_WIDGET (step_row (window, 0));
+  g_assert_null (ui_test_find_text (row, "expected"));
+  g_assert_nonnull (strstr (summary_text (window), "0 of 2 steps passed · the run stopped: "));
+
+  files_clear (&files);
+}
+
+static void
+test_script_service_error (void)
+{
+  ui_test_with_demo_app ("test-script-pane-XXXXXX", service_error, NULL);
+}
+
+/* Closing the window mid-run stops it: the harness then checks that the app is let go. */
+static void
+close_while_running (GtkWidget *window,
+                     gpointer   user_data)
+{
+  Files files = { 0 };
+  g_autoptr(GFile) file = write_script (&files, "mixed.json", mixed_script);
+  PlaytestScriptPane *pane = pane_of (window);
+
+  g_assert_true (playtest_window_open_script (PLAYTEST_WINDOW (window), file));
+  activate (window, "run-script");
+  ui_test_wait_for (step_is_running (pane, 0));
+  files_clear (&files);
+}
+
+static void
+test_script_close_while_running (void)
+{
+  ui_test_with_demo_app ("test-script-pane-XXXXXX", close_while_running, NULL);
+}
+
 static void
 controls_labelled (GtkWidget *window,
                    gpointer   user_data)
@@ -383,6 +466,9 @@ main (int   argc,
   g_test_add_func ("/script-pane/stop", test_script_stop);
   g_test_add_func ("/script-pane/save-session-as-script", test_script_save_session);
   g_test_add_func ("/script-pane/script-error", test_script_error);
+  g_test_add_func ("/script-pane/rate-limited", test_script_rate_limited);
+  g_test_add_func ("/script-pane/service-error", test_script_service_error);
+  g_test_add_func ("/script-pane/close-while-running", test_script_close_while_running);
 
   return g_test_run ();
 }
