@@ -64,8 +64,8 @@ test_section_name (void)
   const char *unnamed = "sec-unnamed";
   const char *empty = "sec-empty";
 
-  g_hash_table_insert (names, "sec-ring", "The Lost Ring");
-  g_hash_table_insert (names, (char *) empty, "");
+  g_hash_table_insert (names, (char *) "sec-ring", (char *) "The Lost Ring");
+  g_hash_table_insert (names, (char *) empty, (char *) "");
 
   g_assert_cmpstr (playtest_format_section_name (names, "sec-ring"), ==, "The Lost Ring");
   g_assert_true (playtest_format_section_name (names, unnamed) == unnamed);
