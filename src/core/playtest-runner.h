@@ -32,7 +32,7 @@ typedef struct
   PlaytestStepStatus  status;
   PlaytestTurn       *turn;            /* NULL for new_session and for steps not run */
   char               *conversation_id; /* where the turn was recorded */
-  GPtrArray          *checks;          /* PlaytestCheck, in the script's key order */
+  GPtrArray          *checks;          /* PlaytestCheck, in the order of PlaytestExpectations */
   GError             *error;
   guint               n_rate_limited;  /* 429 answers waited out on this step */
   gint64              duration_ms;
