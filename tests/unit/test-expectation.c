@@ -14,17 +14,7 @@
 #include "playtest-reply-private.h"
 #include "playtest-script.h"
 #include "playtest-turn-private.h"
-
-static GBytes *
-make_wav (gsize n_frames)
-{
-  g_autofree gint16 *samples = g_new0 (gint16, n_frames);
-
-  for (gsize i = 0; i < n_frames; i++)
-    samples[i] = (i % 20) * 300;
-
-  return playtest_wav_new_pcm16 (samples, n_frames, 16000, 1);
-}
+#include "unit-test-util.h"
 
 /* @turn answered with @reply_json, taking @latency_ms. */
 static void
@@ -59,7 +49,7 @@ answered_turn (const char *reply_json,
 static PlaytestTurn *
 mira_turn (void)
 {
-  g_autoptr(GBytes) wav = make_wav (16000);
+  g_autoptr(GBytes) wav = unit_test_make_wav (16000, 16000, 0);
   g_autofree char *audio = g_base64_encode (g_bytes_get_data (wav, NULL), g_bytes_get_size (wav));
   g_autofree char *json = g_strdup_printf (
     "{\"text\": \"Good evening, traveller! The ring? Ah...\", \"sessionID\": \"s-1\","
@@ -356,7 +346,7 @@ recorded_session (const char *store_dir,
 {
   GPtrArray *turns = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *stored_path = g_build_filename (store_dir, "7-user.wav", NULL);
-  g_autoptr(GBytes) stored_recording = make_wav (4000);
+  g_autoptr(GBytes) stored_recording = unit_test_make_wav (4000, 16000, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Timed out");
   PlaytestTurn *spoken = playtest_turn_new_for_audio ("demo-mira", live_recording);
@@ -393,7 +383,7 @@ static void
 test_session_as_script (void)
 {
   g_autofree char *store_dir = g_dir_make_tmp ("test-expectation-store-XXXXXX", NULL);
-  g_autoptr(GBytes) live_recording = make_wav (8000);
+  g_autoptr(GBytes) live_recording = unit_test_make_wav (8000, 16000, 0);
   g_autoptr(GPtrArray) turns = recorded_session (store_dir, live_recording);
   g_autoptr(PlaytestScript) script = NULL;
   const PlaytestScriptStep *step;
@@ -446,7 +436,7 @@ test_save_session_round_trip (void)
   g_autofree char *script_dir = g_dir_make_tmp ("test-expectation-script-XXXXXX", NULL);
   g_autofree char *script_path = g_build_filename (script_dir, "innkeeper.json", NULL);
   g_autoptr(GFile) script_file = g_file_new_for_path (script_path);
-  g_autoptr(GBytes) live_recording = make_wav (8000);
+  g_autoptr(GBytes) live_recording = unit_test_make_wav (8000, 16000, 0);
   g_autoptr(GPtrArray) turns = recorded_session (store_dir, live_recording);
   g_autoptr(PlaytestScript) script = NULL;
   g_autoptr(PlaytestScript) loaded = NULL;

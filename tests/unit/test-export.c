@@ -11,6 +11,7 @@
 #include "playtest-client-error.h"
 #include "playtest-export.h"
 #include "playtest-reply-private.h"
+#include "unit-test-util.h"
 
 #define MIRA "char-mira"
 
@@ -41,18 +42,6 @@ delete_below (GFile *folder)
         delete_below (child);
       g_file_delete (child, NULL, NULL);
     }
-}
-
-static GBytes *
-make_wav (gsize  n_frames,
-          gint16 value)
-{
-  g_autofree gint16 *samples = g_new (gint16, n_frames);
-
-  for (gsize i = 0; i < n_frames; i++)
-    samples[i] = value + (gint16) (i % 11);
-
-  return playtest_wav_new_pcm16 (samples, n_frames, 16000, 1);
 }
 
 /* A reply as the service sends it; @extra is more JSON members, with a leading comma. */
@@ -106,7 +95,7 @@ save_typed (Fixture    *fixture,
 static void
 save_voice (Fixture *fixture)
 {
-  g_autoptr(GBytes) reply_voice = make_wav (3200, -500);
+  g_autoptr(GBytes) reply_voice = unit_test_make_wav (3200, 16000, -500);
   g_autofree char *audio = g_base64_encode (g_bytes_get_data (reply_voice, NULL),
                                             g_bytes_get_size (reply_voice));
   g_autofree char *extra = g_strdup_printf (
@@ -116,7 +105,7 @@ save_voice (Fixture *fixture)
   g_autoptr(PlaytestReply) reply = make_reply ("The ring? It fell into the well.", extra, 2400);
   g_autoptr(PlaytestTurnRequest) request = NULL;
 
-  fixture->voice = make_wav (8000, 900);
+  fixture->voice = unit_test_make_wav (8000, 16000, 900);
   turn = playtest_turn_new_for_audio (MIRA, fixture->voice);
   request = playtest_turn_build_request (turn, TRUE, FALSE);
   playtest_reply_get_timings_mut (reply)->first_audio = 1000000 + 700000;

@@ -14,6 +14,7 @@
 #include "playtest-history.h"
 #include "playtest-reply-private.h"
 #include "playtest-turn-private.h"
+#include "unit-test-util.h"
 
 #define MIRA "char-mira"
 #define OREN "char-oren"
@@ -89,23 +90,11 @@ fixture_tear_down (Fixture       *fixture,
 
 /* Turns */
 
-static GBytes *
-make_voice (gsize  n_frames,
-            gint16 value)
-{
-  g_autofree gint16 *samples = g_new (gint16, n_frames);
-
-  for (gsize i = 0; i < n_frames; i++)
-    samples[i] = value + (gint16) (i % 7);
-
-  return playtest_wav_new_pcm16 (samples, n_frames, 16000, 1);
-}
-
 /* A voice reply with every field the service can send, and timings. */
 static PlaytestReply *
 make_full_reply (const char *text)
 {
-  g_autoptr(GBytes) voice = make_voice (2205, -300);
+  g_autoptr(GBytes) voice = unit_test_make_wav (2205, 16000, -300);
   g_autofree char *audio = g_base64_encode (g_bytes_get_data (voice, NULL),
                                             g_bytes_get_size (voice));
   g_autofree char *json = g_strdup_printf (
@@ -131,7 +120,7 @@ make_full_reply (const char *text)
 static PlaytestTurn *
 make_voice_turn (GBytes **voice_out)
 {
-  g_autoptr(GBytes) voice = make_voice (8000, 1200);
+  g_autoptr(GBytes) voice = unit_test_make_wav (8000, 16000, 1200);
   g_autoptr(PlaytestReply) reply = make_full_reply ("The ring? Ah, it is in the well.");
   PlaytestTurn *turn = playtest_turn_new_for_audio (MIRA, voice);
   g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
@@ -212,38 +201,6 @@ assert_bytes_equal_file (GBytes     *bytes,
 }
 
 static void
-assert_records_equal (const PlaytestTurnRecord *a,
-                      const PlaytestTurnRecord *b)
-{
-  g_assert_cmpint (a->id, ==, b->id);
-  g_assert_cmpstr (a->character_id, ==, b->character_id);
-  g_assert_cmpstr (a->session_id, ==, b->session_id);
-  g_assert_true (g_date_time_equal (a->sent_at, b->sent_at));
-  g_assert_cmpint (a->state, ==, b->state);
-  g_assert_cmpstr (a->user_text, ==, b->user_text);
-  g_assert_cmpstr (a->user_audio_path, ==, b->user_audio_path);
-  g_assert_cmpuint (a->user_audio_duration_ms, ==, b->user_audio_duration_ms);
-  g_assert_cmpstr (a->reply_text, ==, b->reply_text);
-  g_assert_cmpstr (a->user_query, ==, b->user_query);
-  g_assert_cmpstr (a->emotion, ==, b->emotion);
-  g_assert_cmpstr (a->action, ==, b->action);
-  g_assert_cmpstrv (a->actions, b->actions);
-  g_assert_cmpstr (a->narrative_section_id, ==, b->narrative_section_id);
-  g_assert_cmpstr (a->reply_audio_path, ==, b->reply_audio_path);
-  g_assert_cmpuint (a->reply_audio_duration_ms, ==, b->reply_audio_duration_ms);
-  g_assert_cmpstr (a->reply_json, ==, b->reply_json);
-  g_assert_cmpstrv (a->warnings, b->warnings);
-  g_assert_cmpstr (a->request_description, ==, b->request_description);
-  g_assert_cmpint (a->first_byte_ms, ==, b->first_byte_ms);
-  g_assert_cmpint (a->first_audio_ms, ==, b->first_audio_ms);
-  g_assert_cmpint (a->total_ms, ==, b->total_ms);
-  g_assert_cmpint (a->error_code, ==, b->error_code);
-  g_assert_cmpuint (a->error_status, ==, b->error_status);
-  g_assert_cmpstr (a->error_message, ==, b->error_message);
-  g_assert_cmpint (a->retry_after, ==, b->retry_after);
-}
-
-static void
 assert_in_audio_dir (Fixture    *fixture,
                      const char *path)
 {
@@ -289,7 +246,7 @@ test_voice_round_trip (Fixture       *fixture,
   playtest_turn_get_record (turn, &saved);
   playtest_turn_get_record (g_ptr_array_index (turns, 0), &loaded);
   g_assert_cmpstr (loaded.conversation_id, ==, conversation);
-  assert_records_equal (&saved, &loaded);
+  unit_test_assert_same_record (&saved, &loaded);
 
   /* Every field really was there to compare. */
   g_assert_cmpstr (loaded.session_id, ==, "sess-4f2a");
@@ -821,7 +778,7 @@ test_async_round_trip (Fixture       *fixture,
   g_assert_cmpuint (turns->len, ==, 1);
   playtest_turn_get_record (turn, &saved);
   playtest_turn_get_record (g_ptr_array_index (turns, 0), &loaded);
-  assert_records_equal (&saved, &loaded);
+  unit_test_assert_same_record (&saved, &loaded);
   g_assert_cmpstr (loaded.session_id, ==, "sess-4f2a");
   saves_clear (&saves);
 }
@@ -899,7 +856,7 @@ test_update_racing_insert (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_autofree char *conversation = new_conversation (fixture, MIRA);
-  g_autoptr(GBytes) voice = make_voice (8000, 1200);
+  g_autoptr(GBytes) voice = unit_test_make_wav (8000, 16000, 1200);
   g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio (MIRA, voice);
   g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
   g_autoptr(PlaytestReply) reply = make_full_reply ("The harbour froze last winter.");

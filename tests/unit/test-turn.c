@@ -13,6 +13,7 @@
 #include "playtest-client-error.h"
 #include "playtest-reply-private.h"
 #include "playtest-turn-private.h"
+#include "unit-test-util.h"
 
 /* Counts notifications per property name. */
 typedef struct
@@ -58,23 +59,11 @@ notes_clear (Notes *notes)
   g_clear_pointer (&notes->counts, g_hash_table_unref);
 }
 
-static GBytes *
-make_wav (gsize n_frames,
-          guint rate)
-{
-  g_autofree gint16 *samples = g_new0 (gint16, n_frames);
-
-  for (gsize i = 0; i < n_frames; i++)
-    samples[i] = (i % 20) * 300;
-
-  return playtest_wav_new_pcm16 (samples, n_frames, rate, 1);
-}
-
 static char *
 wav_base64 (gsize n_frames,
             guint rate)
 {
-  g_autoptr(GBytes) wav = make_wav (n_frames, rate);
+  g_autoptr(GBytes) wav = unit_test_make_wav (n_frames, rate, 0);
 
   return g_base64_encode (g_bytes_get_data (wav, NULL), g_bytes_get_size (wav));
 }
@@ -136,7 +125,7 @@ test_new_text (void)
 static void
 test_new_audio (void)
 {
-  g_autoptr(GBytes) wav = make_wav (8000, 16000);
+  g_autoptr(GBytes) wav = unit_test_make_wav (8000, 16000, 0);
   g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio ("demo-mira", wav);
 
   g_assert_true (playtest_turn_is_voice (turn));
@@ -340,7 +329,7 @@ test_fail_foreign_error (void)
 static void
 test_release_audio (void)
 {
-  g_autoptr(GBytes) wav = make_wav (1600, 16000);
+  g_autoptr(GBytes) wav = unit_test_make_wav (1600, 16000, 0);
   g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio ("demo-mira", wav);
   g_autoptr(PlaytestReply) reply = make_full_reply (NULL);
   g_autofree char *dir = g_dir_make_tmp ("test-turn-XXXXXX", NULL);
@@ -412,7 +401,7 @@ test_request_text (void)
 static void
 test_request_audio (void)
 {
-  g_autoptr(GBytes) wav = make_wav (16000, 16000);
+  g_autoptr(GBytes) wav = unit_test_make_wav (16000, 16000, 0);
   g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio ("demo-mira", wav);
   g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
   g_autofree char *file_line = g_strdup_printf ("file: audio.wav, %" G_GSIZE_FORMAT " bytes\n",
@@ -505,41 +494,9 @@ test_display_json_stream (void)
 /* Records ---------------------------------------------------------------------------------- */
 
 static void
-assert_same_record (const PlaytestTurnRecord *a,
-                    const PlaytestTurnRecord *b)
-{
-  g_assert_cmpint (a->id, ==, b->id);
-  g_assert_cmpstr (a->character_id, ==, b->character_id);
-  g_assert_cmpstr (a->session_id, ==, b->session_id);
-  g_assert_true (g_date_time_equal (a->sent_at, b->sent_at));
-  g_assert_cmpint (a->state, ==, b->state);
-  g_assert_cmpstr (a->user_text, ==, b->user_text);
-  g_assert_cmpstr (a->user_audio_path, ==, b->user_audio_path);
-  g_assert_cmpuint (a->user_audio_duration_ms, ==, b->user_audio_duration_ms);
-  g_assert_cmpstr (a->reply_text, ==, b->reply_text);
-  g_assert_cmpstr (a->user_query, ==, b->user_query);
-  g_assert_cmpstr (a->emotion, ==, b->emotion);
-  g_assert_cmpstr (a->action, ==, b->action);
-  g_assert_cmpstrv (a->actions, b->actions);
-  g_assert_cmpstr (a->narrative_section_id, ==, b->narrative_section_id);
-  g_assert_cmpstr (a->reply_audio_path, ==, b->reply_audio_path);
-  g_assert_cmpuint (a->reply_audio_duration_ms, ==, b->reply_audio_duration_ms);
-  g_assert_cmpstr (a->reply_json, ==, b->reply_json);
-  g_assert_cmpstrv (a->warnings, b->warnings);
-  g_assert_cmpstr (a->request_description, ==, b->request_description);
-  g_assert_cmpint (a->first_byte_ms, ==, b->first_byte_ms);
-  g_assert_cmpint (a->first_audio_ms, ==, b->first_audio_ms);
-  g_assert_cmpint (a->total_ms, ==, b->total_ms);
-  g_assert_cmpint (a->error_code, ==, b->error_code);
-  g_assert_cmpuint (a->error_status, ==, b->error_status);
-  g_assert_cmpstr (a->error_message, ==, b->error_message);
-  g_assert_cmpint (a->retry_after, ==, b->retry_after);
-}
-
-static void
 test_record_complete (void)
 {
-  g_autoptr(GBytes) wav = make_wav (4000, 16000);
+  g_autoptr(GBytes) wav = unit_test_make_wav (4000, 16000, 0);
   g_autoptr(PlaytestTurn) turn = playtest_turn_new_for_audio ("demo-mira", wav);
   g_autoptr(PlaytestTurnRequest) request = playtest_turn_build_request (turn, TRUE, FALSE);
   g_autoptr(PlaytestReply) reply = make_full_reply (NULL);
@@ -568,7 +525,7 @@ test_record_complete (void)
 
   restored = playtest_turn_new_from_record (&record);
   playtest_turn_get_record (restored, &again);
-  assert_same_record (&record, &again);
+  unit_test_assert_same_record (&record, &again);
 
   g_assert_true (playtest_turn_is_voice (restored));
   g_assert_null (playtest_turn_get_user_audio (restored));
@@ -606,7 +563,7 @@ test_record_failed (void)
 
   restored = playtest_turn_new_from_record (&record);
   playtest_turn_get_record (restored, &again);
-  assert_same_record (&record, &again);
+  unit_test_assert_same_record (&record, &again);
 
   restored_error = playtest_turn_get_error (restored);
   g_assert_error (restored_error, PLAYTEST_CLIENT_ERROR, PLAYTEST_CLIENT_ERROR_RATE_LIMITED);
