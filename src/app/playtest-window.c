@@ -591,7 +591,9 @@ reopen_last_conversation (PlaytestWindow *self,
     }
 
   set_conversation (self, conversation);
-  playtest_script_pane_show_runs_of (self->script_pane, info->conversation_id);
+  /* A script opened with --script stays in the pane rather than the session's last run. */
+  if (playtest_script_pane_get_script (self->script_pane) == NULL)
+    playtest_script_pane_show_runs_of (self->script_pane, info->conversation_id);
   return TRUE;
 }
 
