@@ -67,6 +67,16 @@ check("the metainfo names this build: id, launchable, binaries, newest release",
     release is not None and release.find("description") is None and "no release notes",
 ])
 
+# Translations merged in: the app grid and software centres show the user's language.
+languages = [lang for lang in (top / "po" / "LINGUAS").read_text().split()
+             if not lang.startswith("#")]
+summaries = {s.get("{http://www.w3.org/XML/1998/namespace}lang") for s in root.findall("summary")}
+check("every language in po/LINGUAS is merged into both", [
+    f"Comment[{lang}] missing from the desktop entry" for lang in languages
+    if f"Comment[{lang}]" not in group] + [
+    f"no summary xml:lang=\"{lang}\" in the metainfo" for lang in languages
+    if lang not in summaries])
+
 prefix = "https://raw.githubusercontent.com/convai-playtest/playtest/main/"
 images = [image.text for image in root.findall("screenshots/screenshot/image")]
 check("every screenshot is a file in the repository", [
