@@ -248,8 +248,7 @@ playtest_about_dup_debug_info (PlaytestApplication *application)
                           display != NULL ? G_OBJECT_TYPE_NAME (display) : "none");
   g_string_append_printf (info, "- Flatpak: %s\n",
                           g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "yes" : "no");
-  g_string_append_printf (info, "- Languages: %s\n",
-                          g_get_language_names ()[0]);
+  g_string_append_printf (info, "- Language: %s\n", g_get_language_names ()[0]);
   g_string_append_printf (info, "- PLAYTEST_AUDIO: %s\n",
                           g_getenv ("PLAYTEST_AUDIO") != NULL ? g_getenv ("PLAYTEST_AUDIO")
                                                                : "(unset)");
