@@ -849,6 +849,14 @@ playtest_window_open_conversation (PlaytestWindow *self,
   if (history == NULL)
     return;
 
+  /* A search hit would take the chat away from the run's conversation. */
+  if (playtest_script_pane_get_running (self->script_pane)
+      && g_strcmp0 (playtest_conversation_get_id (self->conversation), conversation_id) != 0)
+    {
+      add_toast (self, _("A script is running: stop it to open another session"), 5);
+      return;
+    }
+
   if (self->conversation == NULL
       || g_strcmp0 (playtest_conversation_get_id (self->conversation), conversation_id) != 0)
     {
