@@ -191,6 +191,9 @@ open_and_run (GtkWidget *window,
   ui_test_wait_for (playtest_script_pane_get_conversation (pane) != NULL);
   g_assert_true (playtest_window_get_conversation (PLAYTEST_WINDOW (window))
                  == playtest_script_pane_get_conversation (pane));
+  playtest_window_open_conversation (PLAYTEST_WINDOW (window), "another-session", -1);
+  g_assert_true (playtest_window_get_conversation (PLAYTEST_WINDOW (window))
+                 == playtest_script_pane_get_conversation (pane));
   ui_test_wait_for (!playtest_script_pane_get_running (pane));
   g_assert_true (gtk_widget_is_sensitive (composer));
 
