@@ -68,6 +68,20 @@ assert_part_not_cut_short (PlaytestWindow *window,
                             buildable_id);
 }
 
+/* Whether @widget has been drawn: a window just mapped may not have been yet. */
+static gboolean
+has_drawn (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return node != NULL;
+}
+
 /* Opens a window through @action, waits until it is on screen and checks that it shows
  * @text and that no label in it is cut short; saves @screenshot. */
 static void
@@ -82,7 +96,7 @@ check_dialog (PlaytestWindow *window,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
   ui_test_wait_for ((dialog = ui_test_find_toplevel (type)) != NULL
                     && gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
+  ui_test_wait_for (has_drawn (GTK_WIDGET (dialog)));
   g_assert_nonnull (ui_test_find_text (GTK_WIDGET (dialog), text));
   assert_nothing_cut_short (GTK_WIDGET (dialog), screenshot);
   ui_test_save_screenshot (GTK_WIDGET (dialog), screenshot);
@@ -139,6 +153,14 @@ window_in_german (GtkWidget *widget,
   assert_part_not_cut_short (window, "composer");
 
   ui_test_save_screenshot (GTK_WIDGET (window), "window-de");
+
+  /* The script pane beside the state panel, with no script yet. */
+  gtk_stack_set_visible_child_name (GTK_STACK (ui_test_find_by_id (widget, "side_stack")),
+                                    "script");
+  ui_test_wait_for_frames (widget, 3);
+  g_assert_nonnull (ui_test_find_text (widget, "Kein Skript"));
+  assert_part_not_cut_short (window, "script_pane");
+  ui_test_save_screenshot (widget, "script-pane-de");
 
   /* The other windows a user opens from the menu. */
   check_dialog (window, "app.preferences", PLAYTEST_TYPE_PREFERENCES_WINDOW, "Dienstadresse",
