@@ -333,11 +333,14 @@ step_finished_cb (PlaytestRunner *runner,
     return;
 
   if (why != NULL)
-    line = g_strdup_printf ("%s %s step %u %s — %s", status_word (result->status), title,
+    /* Translators: a step's result line: PASS, FAIL, ERROR or SKIP (kept in English, CI logs
+     * are searched for them), the script, the step's number, what it does and why it failed */
+    line = g_strdup_printf (_("%s %s step %u %s — %s"), status_word (result->status), title,
                             index + 1, description, why);
   else
-    line = g_strdup_printf ("%s %s step %u %s", status_word (result->status), title, index + 1,
-                            description);
+    /* Translators: as above, for a step that passed or was skipped */
+    line = g_strdup_printf (_("%s %s step %u %s"), status_word (result->status), title,
+                            index + 1, description);
   print_line (state, line);
 }
 
