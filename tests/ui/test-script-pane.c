@@ -278,29 +278,85 @@ test_script_stop (void)
   ui_test_with_demo_app ("test-script-pane-XXXXXX", stop_in_the_middle, NULL);
 }
 
+/* The file choosers are GTK's own dialogs here (no portal): a test can fill them in. */
+static GtkFileChooser *
+wait_for_chooser (GtkWidget  *window,
+                  const char *action)
+{
+  GtkWindow *dialog;
+
+  activate (window, action);
+  ui_test_wait_for ((dialog = ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  return GTK_FILE_CHOOSER (dialog);
+}
+
+static gboolean
+chooser_has_file (GtkFileChooser *chooser,
+                  GFile          *file)
+{
+  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (chooser);
+
+  return chosen != NULL && g_file_equal (chosen, file);
+}
+
+/* Save Session as Script… suggests a name from the character; the file chosen is saved as
+ * playtest_window_save_session_as_script() does. (GTK 4.8's own save dialog, the fallback
+ * without a portal, resolves a name typed into it against a folder it loads later, which
+ * a test cannot wait for.) */
+static GFile *
+save_as_script (GtkWidget  *window,
+                const char *folder)
+{
+  GtkFileChooser *chooser = wait_for_chooser (window, "save-session-as-script");
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (name, ==, "Mira the Innkeeper-session.json");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+
+  g_assert_true (playtest_window_save_session_as_script (PLAYTEST_WINDOW (window), file,
+                                                         &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_query_exists (file, NULL));
+
+  return g_steal_pointer (&file);
+}
+
+static void
+open_through_chooser (GtkWidget *window,
+                      GFile     *file)
+{
+  GtkFileChooser *chooser = wait_for_chooser (window, "open-script");
+
+  g_assert_true (gtk_file_chooser_set_file (chooser, file, NULL));
+  ui_test_wait_for (chooser_has_file (chooser, file));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (n_step_rows (window) > 0);
+}
+
 /* The done-criterion: a session saved as a script replays green. */
 static void
 save_session_then_run (GtkWidget *window,
                        gpointer   user_data)
 {
   Files files = { 0 };
-  g_autoptr(GFile) file = write_script (&files, "mira-session.json", "");
+  g_autoptr(GFile) nowhere = write_script (&files, "nothing.json", "");
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   PlaytestScriptPane *pane = pane_of (window);
 
-  g_assert_false (playtest_window_save_session_as_script (PLAYTEST_WINDOW (window), file,
+  g_assert_false (playtest_window_save_session_as_script (PLAYTEST_WINDOW (window), nowhere,
                                                           &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  g_clear_error (&error);
 
   ui_test_window_send_line (window, "Hello there!");
   ui_test_window_send_line (window, "What is wrong? Is it the ring?");
   ui_test_window_send_line (window, "Can I get a drink?");
-  g_assert_true (playtest_window_save_session_as_script (PLAYTEST_WINDOW (window), file,
-                                                         &error));
-  g_assert_no_error (error);
+  file = save_as_script (window, files.directory);
 
-  g_assert_true (playtest_window_open_script (PLAYTEST_WINDOW (window), file));
+  open_through_chooser (window, file);
   g_assert_cmpuint (n_step_rows (window), ==, 3);
   g_assert_nonnull (ui_test_find_text (GTK_WIDGET (pane), "Mira the Innkeeper"));
   run_to_the_end (window);
