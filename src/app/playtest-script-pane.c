@@ -617,7 +617,8 @@ counts_text (guint n_steps,
 
   waits = g_strdup_printf (ngettext ("%u rate-limited wait", "%u rate-limited waits",
                                      n_rate_limited), n_rate_limited);
-  /* Translators: a run's counts, then its waits, as in 4 of 5 steps passed · 1 rate-limited wait */
+  /* Translators: a run's counts, then its waits, as in
+   * 4 of 5 steps passed · 1 rate-limited wait */
   return g_strdup_printf (_("%s · %s"), passed, waits);
 }
 
