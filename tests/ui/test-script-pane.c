@@ -213,6 +213,11 @@ open_and_run (GtkWidget *window,
   assert_mixed_results (window, GTK_WIDGET (pane));
   assert_run_in_history (window, first_session);
 
+  /* Run again from the past run: its script is read from where it was. */
+  run_to_the_end (window);
+  g_assert_null (ui_test_find_text (GTK_WIDGET (pane), "Ran "));
+  assert_mixed_results (window, GTK_WIDGET (pane));
+
   files_clear (&files);
 }
 
