@@ -3,8 +3,9 @@
  * Runs the app in process with LANGUAGE=de and the translations compiled into the build tree,
  * on the demo characters: the window, its menu and a conversation of two turns must read in
  * German, and no label in the header bar, the demo bar, the side panel or the composer may be
- * cut short at the default window size (German words are longer). With
- * PLAYTEST_SCREENSHOT_DIR set, saves window-de.png for people to look at.
+ * cut short at the default window size (German words are longer); so must Preferences, Keyboard
+ * Shortcuts, the script pane and `convai-playtest --help`. With PLAYTEST_SCREENSHOT_DIR set,
+ * saves window-de.png (and the others) for people to look at.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +14,10 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "playtest-application.h"
 #include "playtest-preferences-window.h"
 #include "playtest-window.h"
 #include "ui-test-util.h"
@@ -175,6 +178,28 @@ test_window_in_german (void)
   ui_test_with_demo_app ("test-window-de-XXXXXX", window_in_german, NULL);
 }
 
+/* `convai-playtest --help`, as GApplication prints it before any window. */
+static void
+test_app_help_in_german (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(PlaytestApplication) app = playtest_application_new ();
+      char *argv[] = { (char *) "convai-playtest", (char *) "--help", NULL };
+
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      exit (g_application_run (G_APPLICATION (app), 2, argv));
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*Aufruf:*");
+  g_test_trap_assert_stdout ("*--base-url=URL*Mit der Convai-API unter URL sprechen*");
+  g_test_trap_assert_stdout ("*--demo*Mit den eingebauten Demo-Figuren sprechen*");
+  g_test_trap_assert_stdout ("*Mehr dazu unter »man convai-playtest«.*");
+  g_test_trap_assert_stdout_unmatched ("*Talk to*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +217,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/i18n/de/window", test_window_in_german);
+  g_test_add_func ("/i18n/de/app-help", test_app_help_in_german);
 
   return g_test_run ();
 }
