@@ -23,76 +23,33 @@ struct _Fixture
 {
   PlaytestApplication *app;
   PlaytestWindow      *window;
-  FixtureFunc          func;
 };
 
-/* The app harness, as in test-window.c: the body runs inside g_application_run(). */
-static gboolean
-run_body_cb (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-  GtkApplication *app = GTK_APPLICATION (fixture->app);
-
-  ui_test_wait_for (gtk_application_get_active_window (app) != NULL);
-  fixture->window = PLAYTEST_WINDOW (gtk_application_get_active_window (app));
-  ui_test_wait_for (playtest_window_get_conversation (fixture->window) != NULL);
-
-  fixture->func (fixture);
-
-  gtk_window_close (GTK_WINDOW (fixture->window));
-  fixture->window = NULL;
-  g_application_release (G_APPLICATION (fixture->app));
-
-  return G_SOURCE_REMOVE;
-}
-
+/* The body runs inside the demo app's g_application_run(), with its window. */
 static void
-activate_cb (GApplication *app,
-             Fixture      *fixture)
+run_fixture_cb (GtkWidget *window,
+                gpointer   user_data)
 {
-  g_application_hold (app);
-  g_idle_add (run_body_cb, fixture);
+  FixtureFunc *func = user_data;
+  Fixture fixture = {
+    .app = PLAYTEST_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))),
+    .window = PLAYTEST_WINDOW (window),
+  };
+
+  (*func) (&fixture);
 }
 
 static void
 with_window (FixtureFunc func)
 {
-  Fixture fixture = { .func = func };
-  char *directory = ui_test_make_temp_dir ("test-playback-XXXXXX");
-  PlaytestApplication *app;
-
-  fixture.app = app = playtest_application_new ();
-  g_object_set (app, "history-directory", directory, "demo", TRUE, NULL);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &fixture);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-
-  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
-  g_clear_object (&fixture.app);
-  ui_test_wait_for (app == NULL);
-  ui_test_remove_tree (directory);
-  g_free (directory);
+  ui_test_with_demo_app ("test-playback-XXXXXX", run_fixture_cb, &func);
 }
 
 static PlaytestTurn *
 send_line (Fixture    *fixture,
            const char *text)
 {
-  PlaytestConversation *conversation = playtest_window_get_conversation (fixture->window);
-  GtkWidget *composer = ui_test_find_by_type (GTK_WIDGET (fixture->window),
-                                              PLAYTEST_TYPE_COMPOSER);
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (conversation));
-  g_autoptr(PlaytestTurn) turn = NULL;
-
-  playtest_composer_set_text (PLAYTEST_COMPOSER (composer), text);
-  g_assert_true (gtk_widget_activate_action (composer, "composer.send", NULL));
-  turn = g_list_model_get_item (G_LIST_MODEL (conversation), before);
-  ui_test_wait_for (ui_test_turn_is_done (turn));
-  g_assert_no_error (playtest_turn_get_error (turn));
-  g_assert_cmpint (playtest_turn_get_state (turn), ==, PLAYTEST_TURN_COMPLETE);
-
-  return turn;  /* the conversation holds it */
+  return ui_test_window_send_line (GTK_WIDGET (fixture->window), text);
 }
 
 static GtkWidget *
