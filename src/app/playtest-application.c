@@ -86,6 +86,38 @@ is_http_url (const char *url)
          && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
+/* --script FILE: kept for the window this process opens, or, when the app already runs,
+ * handed to that instance (the options of a second start never reach it otherwise). */
+static int
+hand_over_script (PlaytestApplication *self,
+                  const char          *path)
+{
+  GApplication *application = G_APPLICATION (self);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (!g_application_get_is_remote (application))
+    {
+      /* Kept as given: the window resolves it against the folder the app started in. */
+      g_free (self->script_path);
+      self->script_path = g_strdup (path);
+      return -1;
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "open-script",
+                                  g_variant_new_string (uri));
+  /* The call is queued on the bus connection; send it before this process exits. */
+  g_dbus_connection_flush_sync (g_application_get_dbus_connection (application), NULL, NULL);
+  return 0;
+}
+
 static int
 playtest_application_handle_local_options (GApplication *application,
                                            GVariantDict *options)
@@ -112,12 +144,8 @@ playtest_application_handle_local_options (GApplication *application,
     g_object_set (self, "character-id", value, NULL);
   if (g_variant_dict_contains (options, "demo"))
     g_object_set (self, "demo", TRUE, NULL);
-  /* Kept as given: the window resolves it against the folder the app started in. */
   if (g_variant_dict_lookup (options, "script", "^&ay", &value))
-    {
-      g_free (self->script_path);
-      self->script_path = g_strdup (value);
-    }
+    return hand_over_script (self, value);
 
   return -1;
 }
@@ -289,6 +317,34 @@ shortcuts_action_cb (GSimpleAction *action,
     gtk_window_present (GTK_WINDOW (overlay));
 }
 
+/* `--script FILE` given to a second `convai-playtest` arrives here, in the instance that
+ * runs, as the script's URI. A window still starting up reads it as its own --script. */
+static void
+open_script_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PlaytestApplication *self = PLAYTEST_APPLICATION (user_data);
+  const char *uri = g_variant_get_string (parameter, NULL);
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+  GtkWindow *window;
+
+  if (!self->ready || gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL)
+    {
+      g_free (self->script_path);
+      self->script_path = g_strdup (uri);
+      g_application_activate (G_APPLICATION (self));
+      return;
+    }
+
+  present_window (self);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  /* While a script runs the pane keeps it: the window shows the run, and the new script
+   * can be opened once it ends. */
+  if (PLAYTEST_IS_WINDOW (window))
+    playtest_window_open_script (PLAYTEST_WINDOW (window), file);
+}
+
 static void
 quit_action_cb (GSimpleAction *action,
                 GVariant      *parameter,
@@ -309,6 +365,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action_cb },
   { "shortcuts", shortcuts_action_cb },
   { "quit", quit_action_cb },
+  { "open-script", open_script_action_cb, "s" },
 };
 
 static void

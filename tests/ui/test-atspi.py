@@ -371,7 +371,25 @@ SCRIPT = """{"name": "AT-SPI smoke", "character": "demo-mira", "steps": [
   {"say": "Can I get a drink?", "expect": {"emotion": "sadness"}}]}"""
 
 
-def run_script(app_process):
+SECOND_SCRIPT = """{"name": "AT-SPI second", "character": "demo-mira",
+  "steps": [{"say": "Good evening"}]}"""
+
+
+def hand_over_script(app_binary, directory, log, steps):
+    """A second start with --script hands the script to the app that runs, then exits."""
+    second = os.path.join(directory, "second.json")
+    with open(second, "w") as file:
+        file.write(SECOND_SCRIPT)
+    starter = subprocess.Popen([app_binary, "--script", second], env=app_environment(directory),
+                               stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    wait_for("the second start to exit", lambda: starter.poll() is not None, timeout=10)
+    if starter.returncode != 0:
+        raise Failure(f"the second start exited with status {starter.returncode}")
+    wait_for("the running app to show the second script's one step", lambda: len(steps()) == 1)
+    ok("a second start with --script opens the script in the window that runs, and exits 0")
+
+
+def run_script(app_process, app_binary, directory, log):
     """--script FILE opens the script pane; Run Script turns its steps green and red."""
     app = wait_for("the app with a script on the accessibility bus",
                    lambda: find_application(app_process.pid))
@@ -395,6 +413,8 @@ def run_script(app_process):
     wait_for("the run to end with one step passed and one failed",
              lambda: [row.description for row in steps()] == ["Passed", "Failed"])
     ok("Run Script runs them: the first step reads 'Passed', the second 'Failed'")
+
+    hand_over_script(app_binary, directory, log, steps)
 
     close = wait_for("the window's Close button", lambda: find_named(app, "Close", "push button"),
                      timeout=10)
@@ -426,7 +446,7 @@ def main():
         app_process = subprocess.Popen([app_binary, "--demo", "--script", script],
                                        env=app_environment(directory),
                                        stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        run_script(app_process)
+        run_script(app_process, app_binary, directory, log)
     except Exception as error:
         status = 1
         emit(f"not ok {test_number + 1} - {error if isinstance(error, Failure) else 'error'}")
