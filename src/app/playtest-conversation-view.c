@@ -569,9 +569,9 @@ playtest_conversation_view_scroll_to_turn (PlaytestConversationView *self,
       /* Jumping back in history is reading, not waiting for the next turn. */
       self->stick_to_bottom = i + 1 == n_items;
       gtk_single_selection_set_selected (self->selection, i);
-      /* GTK 4.8 has no gtk_list_view_scroll_to(); its "list.scroll-to-item" action does it.
-       * Once now, and once more on the next frame in case the list had no size yet. */
-      gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", i);
+      /* GTK 4.8 has no gtk_list_view_scroll_to(); its "list.scroll-to-item" action does it,
+       * on the next frame: asked before the list has laid out this conversation's rows (it
+       * was just opened), the action fails with a warning. */
       self->scroll_to_position = i;
       queue_scroll (self);
       return;
