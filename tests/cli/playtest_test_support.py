@@ -170,3 +170,35 @@ def run_tests(tests):
             print(f"ok {number} - {name}")
         sys.stdout.flush()
     return 1 if failed else 0
+
+
+def start_demo_servers(*argument_lists):
+    """A DemoServer per argument list; None, after a TAP bail-out, when one does not start."""
+    if not CLI:
+        print("Bail out! PLAYTEST_CLI is not set")
+        return None
+    servers = []
+    try:
+        for arguments in argument_lists:
+            servers.append(DemoServer(*arguments))
+    except Exception as error:
+        for server in servers:
+            server.stop()
+        print("Bail out! the demo backend did not start")
+        for line in str(error).splitlines():
+            print(f"# {line}")
+        return None
+    return servers
+
+
+def run_tests_with_servers(tests, servers):
+    """run_tests(), then stops @servers: one that does not exit cleanly fails the run."""
+    status = 1
+    try:
+        status = run_tests(tests)
+    finally:
+        for server in servers:
+            if server.stop() != 0:
+                print(f"# demo-server did not exit cleanly: {server.stderr}")
+                status = 1
+    return status

@@ -18,7 +18,8 @@ import xml.etree.ElementTree as ElementTree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from playtest_test_support import (  # noqa: E402
-    DemoServer, check, closed_port, expect_exit, run_cli, run_tests, wav_bytes, write_work_file)
+    check, closed_port, expect_exit, run_cli, run_tests_with_servers, start_demo_servers, wav_bytes,
+    write_work_file)
 
 SCRIPTS = os.path.join(os.environ.get("G_TEST_SRCDIR", ""), "data", "scripts")
 INNKEEPER = os.path.join(SCRIPTS, "run-innkeeper.json")
@@ -420,25 +421,11 @@ TESTS = [(name[len("test_"):], function) for name, function in list(globals().it
 
 def main():
     global demo
-    if not os.environ.get("PLAYTEST_CLI"):
-        print("Bail out! PLAYTEST_CLI is not set")
+    servers = start_demo_servers(())
+    if servers is None:
         return 1
-    try:
-        demo = DemoServer()
-    except Exception as error:
-        print("Bail out! the demo backend did not start")
-        for line in str(error).splitlines():
-            print(f"# {line}")
-        return 1
-    status = 1
-    try:
-        status = run_tests(TESTS)
-    finally:
-        if demo.stop() != 0:
-            print(f"# demo-server did not exit cleanly: {demo.stderr}")
-            status = 1
-    return status
-
+    (demo,) = servers
+    return run_tests_with_servers(TESTS, servers)
 
 if __name__ == "__main__":
     sys.exit(main())

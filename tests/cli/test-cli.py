@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from playtest_test_support import (  # noqa: E402
     DemoServer, TestFailure, check, closed_port, expect_exit, header_only_wav, parse_json, run_cli,
-    run_tests, wav_bytes, write_work_file)
+    run_tests_with_servers, start_demo_servers, wav_bytes, write_work_file)
 
 SAY_KEYS = {"text", "sessionID", "emotion", "action", "actions", "narrativeSectionId",
             "userQuery", "audio", "timing"}
@@ -470,27 +470,11 @@ TESTS = [(name[len("test_"):], function) for name, function in list(globals().it
 
 def main():
     global demo, keyed_demo
-    if not os.environ.get("PLAYTEST_CLI"):
-        print("Bail out! PLAYTEST_CLI is not set")
+    servers = start_demo_servers((), ("--api-key-file", work_file("demo-key", DEMO_KEY + "\n")))
+    if servers is None:
         return 1
-    try:
-        demo = DemoServer()
-        keyed_demo = DemoServer("--api-key-file", work_file("demo-key", DEMO_KEY + "\n"))
-    except Exception as error:
-        print("Bail out! the demo backend did not start")
-        for line in str(error).splitlines():
-            print(f"# {line}")
-        return 1
-    status = 1
-    try:
-        status = run_tests(TESTS)
-    finally:
-        for server in (demo, keyed_demo):
-            if server.stop() != 0:
-                print(f"# demo-server did not exit cleanly: {server.stderr}")
-                status = 1
-    return status
-
+    demo, keyed_demo = servers
+    return run_tests_with_servers(TESTS, servers)
 
 if __name__ == "__main__":
     sys.exit(main())
